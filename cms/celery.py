@@ -1,0 +1,11 @@
+"""Celery application, configured from Django settings (CELERY_*)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+
+app = Celery("yaoyun")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

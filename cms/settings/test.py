@@ -1,0 +1,14 @@
+"""Test settings: fast hashing, eager tasks unless a real worker is asked for."""
+
+from cms.settings.base import *  # noqa: F403
+from cms.settings.env import env
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = env("CELERY_TASK_ALWAYS_EAGER", True, cast=bool)
+CELERY_TASK_EAGER_PROPAGATES = True

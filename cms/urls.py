@@ -1,0 +1,31 @@
+"""Root URL configuration: admin, APIs, feeds, sitemap, then Wagtail's page serving."""
+
+from django.conf import settings
+from django.urls import include, path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms.api import api_router
+from content.feeds import LatestArticlesFeed
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("feed/articles/", LatestArticlesFeed(), name="article_feed"),
+    path("qr/", include("content.urls")),
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    ),
+]
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "content.views.page_not_found"
+handler500 = "content.views.server_error"

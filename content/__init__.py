@@ -1,0 +1,1 @@
+"""Supplier content: pages, materials, workspaces, imports."""

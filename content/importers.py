@@ -1,0 +1,188 @@
+"""JSON Lines import of articles: strict validation per line, one transaction per good line."""
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+from wagtail.rich_text import RichText
+
+from content.materials import MaterialResolver
+from content.models import ArticleKind, ArticlePage, Material, SupplierPage
+from content.slugs import ascii_slug, free_slug
+from content.workspaces import create_supplier
+
+BODY_FEATURES = ["bold", "italic", "ol", "ul", "link", "h3", "h4", "blockquote"]
+REQUIRED = ("external_id", "supplier", "kind", "title", "summary", "body", "published_at")
+OPTIONAL = ("materials", "origin", "tags")
+MAX_LEN = {"external_id": 80, "supplier": 255, "title": 255, "summary": 400, "origin": 60}
+
+
+class LineError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+@dataclass
+class ImportProblem:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" [{self.field}]" if self.field else ""
+        return f"line {self.line}{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class ArticleRecord:
+    external_id: str
+    supplier: str
+    kind: str
+    title: str
+    summary: str
+    body: str
+    published_at: dt.date
+    materials: list[Material]
+    origin: str
+    tags: list[str]
+
+
+def import_articles(
+    lines: Iterable[str],
+    *,
+    create_suppliers: bool = False,
+    on_line: Callable[[], None] | None = None,
+) -> ImportReport:
+    """Create or update (by supplier + external_id) and publish one article per line.
+
+    A bad line is reported with its number and reason and nothing of it is written; good lines
+    are committed one by one, so a failure on line 900 keeps lines 1-899.
+    """
+    report, resolver = ImportReport(), MaterialResolver()
+    for number, raw in enumerate(lines, start=1):
+        if raw.strip():
+            try:
+                record = parse_line(raw, resolver)
+                created = save_article(record, create_suppliers=create_suppliers)
+            except LineError as exc:
+                report.problems.append(ImportProblem(number, exc.field, exc.message))
+            else:
+                report.created += created
+                report.updated += not created
+        if on_line:
+            on_line()
+    return report
+
+
+def parse_line(raw: str, resolver: MaterialResolver) -> ArticleRecord:
+    """Validate one JSON line into a record; raise ``LineError`` naming the field at fault."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise LineError("", f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
+    if not isinstance(data, dict):
+        raise LineError("", f"expected a JSON object, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise LineError(unknown[0], f"unknown field(s): {', '.join(unknown)}")
+    values = {name: _text(data, name, required=True) for name in REQUIRED if name != "published_at"}
+    if values["kind"] not in ArticleKind.values:
+        raise LineError("kind", f"must be 'product' or 'technology', got {values['kind']!r}")
+    return ArticleRecord(
+        **values,
+        published_at=_date(data.get("published_at")),
+        materials=_materials(data.get("materials", []), resolver),
+        origin=_text(data, "origin", required=False),
+        tags=_str_list(data.get("tags", []), "tags"),
+    )
+
+
+def _text(data: dict, name: str, *, required: bool) -> str:
+    value = data.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise LineError(name, "missing" if value is None else "must be a string")
+    value = value.strip()
+    if required and not value:
+        raise LineError(name, "must not be empty")
+    limit = MAX_LEN.get(name)
+    if limit and len(value) > limit:
+        raise LineError(name, f"is {len(value)} characters; at most {limit} allowed")
+    return value
+
+
+def _date(value: object) -> dt.date:
+    if not isinstance(value, str):
+        raise LineError(
+            "published_at", "missing" if value is None else "must be an ISO date string"
+        )
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise LineError("published_at", f"not an ISO date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _str_list(value: object, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LineError(name, "must be a list of strings")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _materials(value: object, resolver: MaterialResolver) -> list[Material]:
+    found = []
+    for name in _str_list(value, "materials"):
+        material = resolver.resolve(name)
+        if material is None:
+            raise LineError("materials", f"unknown material {name!r} (not in the dictionary)")
+        found.append(material)
+    return list(dict.fromkeys(found))
+
+
+def clean_body_html(html: str) -> str:
+    """Reduce arbitrary HTML to what the rich-text editor allows (no scripts, no styles)."""
+    converter = ContentstateConverter(BODY_FEATURES)
+    return converter.to_database_format(converter.from_database_format(html))
+
+
+@transaction.atomic
+def save_article(record: ArticleRecord, *, create_suppliers: bool = False) -> bool:
+    """Create or update the article and publish it; return True when it was created."""
+    supplier = SupplierPage.objects.filter(title=record.supplier).first()
+    if supplier is None:
+        if not create_suppliers:
+            raise LineError(
+                "supplier",
+                f"unknown supplier {record.supplier!r} (onboard it first, "
+                "or pass --create-suppliers)",
+            )
+        supplier = create_supplier(record.supplier).page
+    article = ArticlePage.objects.filter(supplier=supplier, external_id=record.external_id).first()
+    created = article is None
+    if created:
+        article = ArticlePage(external_id=record.external_id, supplier=supplier)
+    article.title, article.kind, article.summary = record.title, record.kind, record.summary
+    article.origin, article.publish_date = record.origin, record.published_at
+    article.body = [("paragraph", RichText(clean_body_html(record.body)))]
+    article.materials = record.materials
+    article.tags.set(record.tags, clear=True)
+    if created:
+        article.slug = free_slug(supplier, ascii_slug(record.title))
+        supplier.add_child(instance=article)
+    article.save_revision().publish()
+    return created

@@ -1,0 +1,55 @@
+"""``seed_demo``: a realistic demo (suppliers, materials, articles); idempotent."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from content.demo import seed
+from content.site_setup import MODERATORS
+
+
+class Command(BaseCommand):
+    help = "Fill the site with demo suppliers and articles. Running it again adds nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--suppliers", type=int, default=24)
+        parser.add_argument("--articles", type=int, default=320)
+        parser.add_argument("--insights", type=int, default=12)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--admin-password", default="yaoyun-admin")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, **opts) -> None:
+        bar = tqdm(
+            total=opts["articles"],
+            unit="article",
+            disable=opts["no_progress"] or None,
+            file=self.stderr,
+            desc="seed_demo",
+        )
+        report = seed(
+            opts["suppliers"],
+            opts["articles"],
+            opts["insights"],
+            opts["seed"],
+            on_article=bar.update,
+        )
+        bar.close()
+        self._users(opts["admin_password"])
+        self.stdout.write(
+            f"{report.suppliers} suppliers; articles: {report.articles_created} created, "
+            f"{report.articles_existing} already there"
+        )
+
+    def _users(self, password: str) -> None:
+        users = get_user_model()
+        if not users.objects.filter(username="admin").exists():
+            users.objects.create_superuser("admin", "admin@example.com", password)
+        moderator, created = users.objects.get_or_create(
+            username="moderator", defaults={"email": "moderator@example.com"}
+        )
+        if created:
+            moderator.set_password(password)
+            moderator.save()
+        moderator.groups.add(Group.objects.get(name=MODERATORS))

@@ -1,0 +1,162 @@
+"""Article pages: supplier product and technology articles, and platform insights."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.search import index
+
+from content.blocks import ArticleBodyBlock
+
+
+class ArticleKind(models.TextChoices):
+    PRODUCT = "product", _("Product")
+    TECHNOLOGY = "technology", _("Technology")
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "content.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ArticleQuerySet(PageQuerySet):
+    def for_listing(self) -> "ArticleQuerySet":
+        """Live articles, newest first, with what cards show fetched up front."""
+        return (
+            self.live()
+            .public()
+            .select_related("supplier", "cover_image")
+            .prefetch_related("materials")
+            .order_by("-publish_date", "-pk")
+        )
+
+
+ArticleManager = PageManager.from_queryset(ArticleQuerySet)
+
+
+class ArticlePage(Page):
+    """A product or technology article, written by a supplier or by the platform."""
+
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ArticleKind.choices, default=ArticleKind.PRODUCT
+    )
+    summary = models.TextField(_("summary"), max_length=400)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
+    materials = ParentalManyToManyField(
+        "content.Material", blank=True, related_name="articles", verbose_name=_("materials")
+    )
+    origin = models.CharField(_("origin"), max_length=60, blank=True)
+    grade = models.CharField(_("grade / spec"), max_length=80, blank=True)
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
+    publish_date = models.DateField(_("publish date"), default=timezone.localdate)
+    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
+    # Set from the page's place in the tree on save; never edited by hand.
+    supplier = models.ForeignKey(
+        "content.SupplierPage",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="supplier_articles",
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=80,
+        blank=True,
+        editable=False,
+        help_text=_("Key of the article in the supplier's own system, for re-imports."),
+    )
+
+    objects = ArticleManager()
+
+    parent_page_types = ["content.SupplierPage", "content.InsightsIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("materials"),
+                FieldPanel("origin"),
+                FieldPanel("grade"),
+                FieldPanel("tags"),
+                FieldPanel("publish_date"),
+            ],
+            heading=_("Trade details"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("origin"),
+        index.FilterField("kind"),
+        index.FilterField("publish_date"),
+    ]
+    api_fields = [
+        APIField("kind"),
+        APIField("summary"),
+        APIField("cover_image"),
+        APIField("materials"),
+        APIField("origin"),
+        APIField("grade"),
+        APIField("tags"),
+        APIField("publish_date"),
+        APIField("body"),
+        APIField("supplier"),
+        APIField("external_id"),
+    ]
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "external_id"],
+                condition=~Q(external_id=""),
+                name="article_unique_external_id_per_supplier",
+            )
+        ]
+        indexes = [models.Index(fields=["supplier", "-publish_date"], name="article_supplier_date")]
+
+    def save(self, *args, **kwargs) -> None:
+        from content.models.pages import SupplierPage
+
+        parent = self.get_parent() if self.pk or self.path else None
+        if parent is not None:
+            self.supplier = SupplierPage.objects.filter(pk=parent.pk).first()
+        super().save(*args, **kwargs)
+
+    def related_articles(self, limit: int = 4) -> "ArticleQuerySet":
+        """Other live articles sharing a material, newest first."""
+        return (
+            ArticlePage.objects.for_listing()
+            .filter(materials__in=self.materials.all())
+            .exclude(pk=self.pk)
+            .distinct()[:limit]
+        )
+
+    def get_context(self, request, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = self.related_articles()
+        context["share_url"] = self.get_full_url(request)
+        return context

@@ -1,0 +1,1 @@
+"""Page lifecycle signal receivers; other apps register their own (search, analytics)."""

@@ -1,0 +1,85 @@
+"""Idempotent set-up of the page tree skeleton and the platform's moderation workflow."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Page, Site, Workflow, WorkflowPage
+from wagtail.models.workflows import GroupApprovalTask
+
+from content.models import HomePage, InsightsIndexPage, MaterialIndexPage, SupplierIndexPage
+
+MODERATORS = "平台审核员 Moderators"
+WORKFLOW = "平台审核 Platform moderation"
+SECTIONS = [
+    (SupplierIndexPage, "供应商", "suppliers", "认证供应商的产品与技术文章"),
+    (InsightsIndexPage, "行业洞察", "insights", "平台编辑的市场行情、标准解读与采购指南"),
+    (MaterialIndexPage, "药材大全", "materials", "按类别浏览药材，查看每味药材的全部文章"),
+]
+
+
+@transaction.atomic
+def ensure_site() -> HomePage:
+    """Create the home page, its sections, the moderators group and workflow if missing."""
+    home = HomePage.objects.first()
+    if home is None:
+        home = _create_home()
+    for model, title, slug, intro in SECTIONS:
+        if not model.objects.exists():
+            home.add_child(instance=model(title=title, slug=slug, intro=intro))
+    ensure_moderation(SupplierIndexPage.objects.get())
+    return home
+
+
+def _create_home() -> HomePage:
+    root = Page.get_first_root_node()
+    welcome = root.get_children().exclude(content_type__model="homepage")
+    home = root.add_child(
+        instance=HomePage(
+            title="药云 · 中药材供应商内容平台",
+            slug="home-yaoyun",
+            intro="新货、规格、检测报告与报价，种植、炮制与质量技术：一站看懂供应商。",
+        )
+    )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={
+            "hostname": "localhost",
+            "port": 80,
+            "root_page": home,
+            "site_name": "药云 Yaoyun",
+        },
+    )
+    for page in welcome:  # Wagtail's own placeholder page
+        page.delete()
+    return home
+
+
+def ensure_moderation(suppliers_index: Page) -> Workflow:
+    """Every page under the supplier directory goes through one platform approval task."""
+    moderators, _ = Group.objects.get_or_create(name=MODERATORS)
+    moderators.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="verify_supplier"),
+    )
+    task = GroupApprovalTask.objects.filter(name="平台内容审核").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name="平台内容审核")
+    task.groups.add(moderators)
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW)
+    if not workflow.workflow_tasks.filter(task=task).exists():
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=suppliers_index, defaults={"workflow": workflow})
+    _grant_moderators_pages(moderators, suppliers_index)
+    return workflow
+
+
+def _grant_moderators_pages(moderators: Group, suppliers_index: Page) -> None:
+    from wagtail.models import GroupPagePermission
+
+    home = suppliers_index.get_parent()
+    for codename in ("add_page", "change_page", "publish_page", "unlock_page"):
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailcore", codename=codename
+        )
+        GroupPagePermission.objects.get_or_create(
+            group=moderators, page=home, permission=permission
+        )

@@ -1,0 +1,32 @@
+"""Public helper views: page QR codes and the 404/500 pages."""
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from wagtail.models import Page
+
+
+@cache_control(public=True, max_age=86400)
+def page_qr_code(request: HttpRequest, page_id: int) -> HttpResponse:
+    """An SVG QR code of a live page's full URL, for scanning into WeChat."""
+    page = Page.objects.live().public().filter(pk=page_id).first()
+    if page is None:
+        raise Http404("No such page")
+    image = qrcode.make(
+        page.get_full_url(request), image_factory=qrcode.image.svg.SvgPathImage, box_size=8
+    )
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,72 @@
+"""Admin wiring: Material snippet viewset and the supplier onboarding action."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from content.models import Material
+from content.workspaces import add_supplier_user, create_supplier
+
+
+class MaterialViewSet(SnippetViewSet):
+    model = Material
+    icon = "pick"
+    menu_label = _("Materials")
+    menu_order = 200
+    add_to_admin_menu = True
+    list_display = ["name", "pinyin", "latin", "category"]
+    list_filter = {"category": ["exact"]}
+    search_fields = ["name", "pinyin", "latin"]
+    ordering = ["pinyin"]
+
+
+register_snippet(MaterialViewSet)
+
+
+class OnboardSupplierForm(forms.Form):
+    name = forms.CharField(label=_("Company name"), max_length=120)
+    region = forms.CharField(label=_("Region"), max_length=60, required=False)
+    verified = forms.BooleanField(label=_("Verified by the platform"), required=False)
+    username = forms.CharField(label=_("Login name for the supplier"), max_length=150)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"), min_length=8, widget=forms.PasswordInput
+    )
+
+
+@permission_required("auth.add_group", raise_exception=True)
+def onboard_supplier(request: HttpRequest) -> HttpResponse:
+    """Create a supplier workspace and its first login from the admin."""
+    form = OnboardSupplierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        workspace = create_supplier(data["name"], region=data["region"], verified=data["verified"])
+        add_supplier_user(workspace, data["username"], data["email"], data["password"])
+        messages.success(request, _("Supplier workspace created: %s") % workspace.page.title)
+        return redirect("wagtailadmin_explore", workspace.page.pk)
+    return TemplateResponse(request, "content/admin/onboard_supplier.html", {"form": form})
+
+
+@hooks.register("register_admin_urls")
+def register_onboarding_url() -> list:
+    return [path("suppliers/onboard/", onboard_supplier, name="content_onboard_supplier")]
+
+
+@hooks.register("register_admin_menu_item")
+def onboarding_menu_item() -> MenuItem:
+    class OnboardMenuItem(MenuItem):
+        def is_shown(self, request: HttpRequest) -> bool:
+            return request.user.has_perm("auth.add_group")
+
+    return OnboardMenuItem(
+        _("Onboard supplier"), reverse("content_onboard_supplier"), icon_name="group", order=210
+    )
