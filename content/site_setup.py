@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Page, Site, Workflow, WorkflowPage
+from wagtail.models import Page, Site, Workflow, WorkflowPage, WorkflowTask
 from wagtail.models.workflows import GroupApprovalTask
 
 from content.models import HomePage, InsightsIndexPage, MaterialIndexPage, SupplierIndexPage
@@ -65,8 +65,8 @@ def ensure_moderation(suppliers_index: Page) -> Workflow:
         task = GroupApprovalTask.objects.create(name="平台内容审核")
     task.groups.add(moderators)
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW)
-    if not workflow.workflow_tasks.filter(task=task).exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # WorkflowTask is a ParentalKey child: create it through its own manager so it is saved.
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=suppliers_index, defaults={"workflow": workflow})
     _grant_moderators_pages(moderators, suppliers_index)
     return workflow

@@ -1,0 +1,64 @@
+"""Shared fixtures: the site skeleton, a few materials, two supplier workspaces, a moderator."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from content.models import HomePage
+from content.site_setup import MODERATORS, ensure_site
+from content.workspaces import Workspace, add_supplier_user, create_supplier
+from tests.factories import MaterialFactory
+
+PASSWORD = "test-pass-123"
+
+
+@pytest.fixture
+def site(db) -> HomePage:
+    return ensure_site()
+
+
+@pytest.fixture
+def materials(db) -> dict:
+    rows = [
+        ("黄芪", "黃芪", "huangqi", "Astragali Radix", ["北芪", "绵芪", "黄耆"]),
+        ("黄芩", "黃芩", "huangqin", "Scutellariae Radix", ["条芩", "枯芩"]),
+        ("当归", "當歸", "danggui", "Angelicae Sinensis Radix", ["秦归", "岷归"]),
+        ("三七", "三七", "sanqi", "Notoginseng Radix et Rhizoma", ["田七", "参三七"]),
+        ("人参", "人參", "renshen", "Ginseng Radix et Rhizoma", ["园参"]),
+        ("党参", "黨參", "dangshen", "Codonopsis Radix", ["潞党参"]),
+    ]
+    return {
+        name: MaterialFactory(
+            name=name, traditional=trad, pinyin=pinyin, latin=latin, aliases=aliases
+        )
+        for name, trad, pinyin, latin, aliases in rows
+    }
+
+
+def _workspace(name: str, username: str) -> Workspace:
+    workspace = create_supplier(name, region="甘肃省定西市")
+    add_supplier_user(workspace, username, f"{username}@example.com", PASSWORD)
+    return workspace
+
+
+@pytest.fixture
+def supplier_a(site) -> Workspace:
+    return _workspace("甘肃岷州药业有限公司", "alice")
+
+
+@pytest.fixture
+def supplier_b(site) -> Workspace:
+    return _workspace("云南文山三七科技有限公司", "bob")
+
+
+@pytest.fixture
+def moderator(site):
+    user = get_user_model().objects.create_user("mod", "mod@example.com", PASSWORD)
+    user.groups.add(Group.objects.get(name=MODERATORS))
+    return user
+
+
+@pytest.fixture
+def client_a(client, supplier_a):
+    client.force_login(supplier_a.user)
+    return client

@@ -1,0 +1,134 @@
+"""A supplier writes an article in the admin, submits it, a moderator approves, it goes live."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from content.models import ArticlePage, SupplierPage
+
+
+def article_form(materials, **extra) -> dict:
+    data = nested_form_data(
+        {
+            "title": "2026年蒙古黄芪新货上市",
+            "slug": "huangqi-2026",
+            "kind": "product",
+            "summary": "内蒙古仿野生黄芪，统货现货。",
+            "origin": "内蒙古",
+            "grade": "统货",
+            "publish_date": "2026-11-20",
+            "tags": "新货, 仿野生",
+            "body": streamfield(
+                [
+                    ("heading", "产地与规格"),
+                    ("paragraph", rich_text("<p>今年黄芪长势良好。</p>")),
+                    (
+                        "quote",
+                        {
+                            "price_low": "38.00",
+                            "price_high": "45.00",
+                            "unit": "元/公斤",
+                            "moq": "500公斤",
+                            "valid_until": "2026-12-31",
+                            "note": "",
+                        },
+                    ),
+                ]
+            ),
+            "comments": inline_formset([]),
+        }
+    )
+    data["materials"] = [str(materials["黄芪"].pk)]
+    data.update(extra)
+    return data
+
+
+def add_url(parent) -> str:
+    return reverse("wagtailadmin_pages:add", args=["content", "articlepage", parent.pk])
+
+
+def test_supplier_submits_and_moderator_approves(client, supplier_a, moderator, materials):
+    # given: the supplier creates an article and submits it for moderation
+    client.force_login(supplier_a.user)
+    response = client.post(
+        add_url(supplier_a.page), article_form(materials, **{"action-submit": "1"})
+    )
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    article = ArticlePage.objects.get(slug="huangqi-2026")
+    assert not article.live
+    state = WorkflowState.objects.get(object_id=str(article.pk))
+    assert state.status == "in_progress"
+    assert client.get(article.url or "/suppliers/x/huangqi-2026/").status_code == 404
+
+    # when: a platform moderator approves
+    client.force_login(moderator)
+    task_state = state.current_task_state
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[article.pk, "approve", task_state.pk]),
+        {"comment": "资料齐全"},
+    )
+
+    # then: the article is live, with its quote, under the supplier
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.live
+    assert article.supplier == supplier_a.page
+    page = client.get(article.url)
+    assert page.status_code == 200
+    assert "¥38.00 – 45.00" in page.content.decode()
+
+
+def test_supplier_cannot_publish_directly(client, supplier_a, materials):
+    client.force_login(supplier_a.user)
+
+    response = client.post(
+        add_url(supplier_a.page), article_form(materials, **{"action-publish": "1"})
+    )
+
+    article = ArticlePage.objects.get(slug="huangqi-2026")
+    assert response.status_code == 302
+    assert not article.live
+    assert article.live_revision is None
+
+
+def test_supplier_edit_of_live_page_waits_for_moderation(client, supplier_a, moderator, materials):
+    # given a live article
+    client.force_login(supplier_a.user)
+    client.post(add_url(supplier_a.page), article_form(materials, **{"action-submit": "1"}))
+    article = ArticlePage.objects.get(slug="huangqi-2026")
+    state = WorkflowState.objects.get(object_id=str(article.pk))
+    state.current_task_state.approve(user=moderator)
+
+    # when the supplier changes the title and submits again
+    edit = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    data = article_form(materials, title="改过的标题", **{"action-submit": "1"})
+    response = client.post(edit, data)
+
+    # then the live title is unchanged until approval
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "2026年蒙古黄芪新货上市"
+    assert article.get_latest_revision_as_object().title == "改过的标题"
+
+
+def test_only_moderators_can_mark_supplier_verified(client, supplier_a):
+    client.force_login(supplier_a.user)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[supplier_a.page.pk]))
+
+    assert response.status_code == 200
+    assert 'name="verified"' not in response.content.decode()
+    assert SupplierPage.objects.get(pk=supplier_a.page.pk).verified is False
+
+
+@pytest.mark.parametrize("field", ["price_high"])
+def test_quote_with_inverted_prices_is_rejected(client, supplier_a, materials, field):
+    client.force_login(supplier_a.user)
+    data = article_form(materials, **{"action-submit": "1"})
+    data["body-2-value-price_high"] = "10.00"
+
+    response = client.post(add_url(supplier_a.page), data)
+
+    assert response.status_code == 200
+    assert not ArticlePage.objects.exists()
+    assert "Must not be below the lower price." in response.content.decode()

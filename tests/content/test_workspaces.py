@@ -1,0 +1,195 @@
+"""Supplier workspaces: onboarding, and that supplier A can never reach supplier B's work."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+
+from content.demo_media import report_pdf
+from content.models import ArticlePage, SupplierPage
+from content.workspaces import create_supplier
+from tests.factories import ArticlePageFactory
+
+Image = get_image_model()
+Document = get_document_model()
+
+
+@pytest.fixture
+def b_article(supplier_b):
+    """A draft article in B's workspace (never published)."""
+    article = ArticlePageFactory(parent=supplier_b.page, title="文山三七草稿", live=False)
+    article.save_revision()
+    return article
+
+
+@pytest.fixture
+def b_media(supplier_b):
+    image = Image.objects.create(
+        title="B 的图片", file=get_test_image_file(), collection=supplier_b.collection
+    )
+    document = Document.objects.create(
+        title="B 的报告",
+        collection=supplier_b.collection,
+        file=SimpleUploadedFile("b.pdf", report_pdf("B report", [])),
+    )
+    return image, document
+
+
+def test_create_supplier_is_idempotent(site):
+    first = create_supplier("亳州本草饮片有限公司", region="安徽省亳州市")
+    second = create_supplier("亳州本草饮片有限公司")
+
+    assert first.page.pk == second.page.pk
+    assert SupplierPage.objects.filter(title="亳州本草饮片有限公司").count() == 1
+    assert first.page.slug == "bo-zhou-ben-cao-yin-pian-you-xian-gong-si"
+    assert first.page.live
+    assert sorted(first.group.page_permissions.values_list("permission__codename", flat=True)) == [
+        "add_page",
+        "change_page",
+    ]
+
+
+def test_create_supplier_command_with_login(site, capsys):
+    call_command("create_supplier", "岷县当归合作社", "--username", "mx", "--password", "pw-123456")
+
+    out = capsys.readouterr().out
+    page = SupplierPage.objects.get(title="岷县当归合作社")
+    assert "login: mx (member of 供应商 岷县当归合作社 only)" in out
+    assert list(page.group.user_set.values_list("username", flat=True)) == ["mx"]
+
+
+def test_supplier_explorer_is_own_subtree_only(client_a, supplier_a, supplier_b):
+    own = ArticlePageFactory(parent=supplier_a.page, title="A 的文章")
+
+    mine = client_a.get(reverse("wagtailadmin_explore", args=[supplier_a.page.pk]))
+    theirs = client_a.get(reverse("wagtailadmin_explore", args=[supplier_b.page.pk]))
+    search = client_a.get(reverse("wagtailadmin_pages:search"), {"q": "公司"})
+
+    assert mine.status_code == 200
+    assert own.title in mine.content.decode()
+    assert theirs.status_code in (302, 403)
+    assert supplier_b.page.title not in search.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["wagtailadmin_pages:edit", "wagtailadmin_pages:delete", "wagtailadmin_pages:unpublish"],
+)
+def test_supplier_cannot_open_other_workspace_pages(client_a, b_article, url_name):
+    response = client_a.get(reverse(url_name, args=[b_article.pk]))
+
+    assert response.status_code in (302, 403)
+    assert response.status_code == 403 or response["Location"] == "/admin/"
+
+
+def test_supplier_cannot_edit_or_publish_other_workspace_page(client_a, b_article):
+    edit = reverse("wagtailadmin_pages:edit", args=[b_article.pk])
+
+    client_a.post(edit, {"title": "被篡改", "slug": "x", "action-publish": "1"})
+
+    b_article.refresh_from_db()
+    assert b_article.title == "文山三七草稿"
+    assert not b_article.live
+    assert b_article.get_latest_revision_as_object().title == "文山三七草稿"
+
+
+def test_supplier_cannot_add_pages_in_other_workspace(client_a, supplier_b):
+    url = reverse("wagtailadmin_pages:add", args=["content", "articlepage", supplier_b.page.pk])
+
+    response = client_a.post(
+        url, {"title": "入侵", "slug": "intrude", "summary": "x", "kind": "product"}
+    )
+
+    assert response.status_code in (302, 403)
+    assert not ArticlePage.objects.filter(slug="intrude").exists()
+
+
+def test_supplier_media_listing_shows_only_own_collection(client_a, supplier_a, b_media):
+    own = Image.objects.create(
+        title="A 的图片",
+        file=get_test_image_file(),
+        collection=supplier_a.collection,
+        uploaded_by_user=supplier_a.user,
+    )
+
+    images = client_a.get(reverse("wagtailimages:index")).content.decode()
+    documents = client_a.get(reverse("wagtaildocs:index")).content.decode()
+    chooser = client_a.get(reverse("wagtailimages_chooser:choose")).content.decode()
+
+    assert own.title in images
+    assert "B 的图片" not in images
+    assert "B 的图片" not in chooser
+    assert "B 的报告" not in documents
+
+
+def test_supplier_cannot_edit_other_workspace_media(client_a, b_media):
+    image, document = b_media
+
+    image_resp = client_a.get(reverse("wagtailimages:edit", args=[image.pk]))
+    doc_resp = client_a.post(reverse("wagtaildocs:edit", args=[document.pk]), {"title": "改"})
+
+    assert image_resp.status_code in (302, 403)
+    assert doc_resp.status_code in (302, 403)
+    document.refresh_from_db()
+    assert document.title == "B 的报告"
+
+
+def test_supplier_cannot_upload_into_other_collection(client_a, supplier_a, supplier_b):
+    url = reverse("wagtaildocs:add")
+    pdf = SimpleUploadedFile("r.pdf", report_pdf("x", []), content_type="application/pdf")
+
+    response = client_a.post(
+        url, {"title": "偷放", "file": pdf, "collection": supplier_b.collection.pk}
+    )
+
+    assert not Document.objects.filter(title="偷放", collection=supplier_b.collection).exists()
+    assert response.status_code in (200, 302, 403)
+
+
+def test_supplier_can_upload_pdf_report_into_own_collection(client_a, supplier_a):
+    pdf = SimpleUploadedFile("r.pdf", report_pdf("x", []), content_type="application/pdf")
+
+    client_a.post(
+        reverse("wagtaildocs:add"),
+        {"title": "检测报告", "file": pdf, "collection": supplier_a.collection.pk},
+    )
+
+    assert Document.objects.get(title="检测报告").collection == supplier_a.collection
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        ("fake.pdf", b"MZ\x90\x00 not a pdf", "The file does not look like a PDF document."),
+        ("report.exe", b"%PDF-1.4", "Test reports must be PDF files (.pdf)."),
+    ],
+    ids=["wrong-content", "wrong-extension"],
+)
+def test_report_upload_rejects_non_pdf(client_a, supplier_a, name, content, error):
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+
+    response = client_a.post(
+        reverse("wagtaildocs:add"),
+        {"title": "坏文件", "file": upload, "collection": supplier_a.collection.pk},
+    )
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not Document.objects.filter(title="坏文件").exists()
+
+
+def test_public_api_never_shows_other_workspace_drafts(client_a, b_article):
+    listing = client_a.get("/api/v2/pages/?type=content.ArticlePage").json()
+    detail = client_a.get(f"/api/v2/pages/{b_article.pk}/")
+
+    assert listing["meta"]["total_count"] == 0
+    assert detail.status_code == 404
+
+
+def test_admin_api_does_not_expose_other_workspace(client_a, b_article):
+    response = client_a.get(f"/admin/api/main/pages/{b_article.pk}/")
+
+    assert response.status_code in (403, 404)
