@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
+from content.admin_forms import MaterialForm
+
 
 class MaterialCategory(models.TextChoices):
     ROOT = "根及根茎类", _("根及根茎类")
@@ -41,11 +43,11 @@ class Material(index.Indexed, models.Model):
         _("aliases and trade names"),
         default=list,
         blank=True,
-        help_text=_("One name a line in the form; stored as a list."),
     )
     origins = models.JSONField(_("typical origins"), default=list, blank=True)
 
     objects = MaterialQuerySet.as_manager()
+    base_form_class = MaterialForm
 
     panels = [
         MultiFieldPanel(
