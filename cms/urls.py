@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api import api_router
 from cms.views import healthz
 from content.feeds import LatestArticlesFeed
+from search.views import search_page
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("feed/articles/", LatestArticlesFeed(), name="article_feed"),
     path("qr/", include("content.urls")),
+    path("search/", search_page, name="search"),
     path(
         f"{settings.MEDIA_URL.strip('/')}/<path:path>",
         serve,
