@@ -39,7 +39,11 @@ def published(supplier_a, materials):
     ]
     first = ArticlePageFactory(parent=supplier_a.page, title="岷县黄芪新货上市", body=body)
     second = ArticlePageFactory(
-        parent=supplier_a.page, title="黄芪种植技术要点", origin="内蒙古", kind="technology"
+        parent=supplier_a.page,
+        title="黄芪种植技术要点",
+        origin="内蒙古",
+        summary="仿野生种植要点。",
+        kind="technology",
     )
     for article in (first, second):
         article.materials = [materials["黄芪"]]
