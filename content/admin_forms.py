@@ -23,10 +23,14 @@ class LinesField(forms.CharField):
 
 
 class MaterialForm(WagtailAdminModelForm):
-    aliases = LinesField(label=_("aliases and trade names"), required=False,
-                         help_text=_("One name a line, e.g. 北芪"))
-    origins = LinesField(label=_("typical origins"), required=False,
-                         help_text=_("One place a line, e.g. 甘肃岷县"))
+    aliases = LinesField(
+        label=_("aliases and trade names"),
+        required=False,
+        help_text=_("One name a line, e.g. 北芪"),
+    )
+    origins = LinesField(
+        label=_("typical origins"), required=False, help_text=_("One place a line, e.g. 甘肃岷县")
+    )
 
     def clean_aliases(self) -> list[str]:
         from content.models import Material

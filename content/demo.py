@@ -1,11 +1,13 @@
 """Demo content: suppliers with logos and logins, articles with covers, quotes and reports."""
 
 import datetime as dt
+import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -187,9 +189,10 @@ def _image(
     filename: str, title: str, data: bytes, workspace: Workspace | None = None, collection=None
 ):
     collection = collection or (workspace.collection if workspace else None) or _root_collection()
-    image = get_image_model()(title=title, collection=collection)
-    image.file.save(filename, ContentFile(data), save=True)
-    return image
+    # ImageFile (not ContentFile) so Wagtail reads width and height from the data on save.
+    return get_image_model().objects.create(
+        title=title, collection=collection, file=ImageFile(io.BytesIO(data), name=filename)
+    )
 
 
 def _root_collection():

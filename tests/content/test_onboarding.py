@@ -8,8 +8,13 @@ from content.models import SupplierPage
 def test_admin_onboards_a_supplier_with_a_login(admin_client, site):
     response = admin_client.post(
         reverse("content_onboard_supplier"),
-        {"name": "安国数字药都饮片厂", "region": "河北省安国市", "username": "anguo",
-         "email": "a@example.com", "password": "long-enough-1"},
+        {
+            "name": "安国数字药都饮片厂",
+            "region": "河北省安国市",
+            "username": "anguo",
+            "email": "a@example.com",
+            "password": "long-enough-1",
+        },
     )
 
     page = SupplierPage.objects.get(title="安国数字药都饮片厂")

@@ -1,0 +1,88 @@
+"""Headless Chromium: the public pages a buyer sees render without console errors or CDNs."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from content.demo import seed
+from content.models import ArticlePage, MaterialPage, SupplierPage
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    seed(suppliers=3, articles=12, insights=2)
+    article = ArticlePage.objects.live().filter(supplier__isnull=False, kind="product").first()
+    return {
+        "home": "/",
+        "article": article.url,
+        "supplier": SupplierPage.objects.live().first().url,
+        "material": MaterialPage.objects.get(material=article.materials.first()).url,
+        "insights": "/insights/",
+        "not-found": "/no-such-page/",
+    }
+
+
+@pytest.fixture
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop, sync ORM
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; bin/test installs Debian's chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_public_pages_render_cleanly(live_server, demo_site, browser, width):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"js: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            r.url.startswith(live_server.url)
+            or r.url.startswith("data:")
+            or problems.append(f"external: {r.url}")
+        ),
+    )
+
+    for name, path in demo_site.items():
+        response = page.goto(live_server.url + path)
+        expected = 404 if name == "not-found" else 200
+        assert response.status == expected, f"{name} {path}"
+        assert page.locator("h1").first.inner_text().strip(), f"{name} has no heading"
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+
+    # the 404 page logs its own status to the console; nothing else may
+    assert [p for p in problems if "404" not in p] == []
+    page.close()
+
+
+def test_article_page_copy_link_button(live_server, demo_site, browser):
+    page = browser.new_page()
+    page.goto(live_server.url + demo_site["article"])
+
+    page.get_by_role("button", name="复制链接").click()
+
+    assert page.locator("[data-copy]").inner_text() == "✔"
+    assert page.locator("#share-url").input_value().endswith(demo_site["article"])
