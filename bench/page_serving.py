@@ -242,10 +242,10 @@ def run_wrk(url: str, connections: int, duration: int) -> WrkResult:
 
 def print_report(results: dict[str, WrkResult], queries: list[list[int]]) -> None:
     print()
-    print(f"{'endpoint':<52} | {'req/s':>9} | {'p50 ms':>7} | {'p99 ms':>7} | {'non-2xx':>7}")
-    print("-" * 96)
+    print(f"{'endpoint':<10} | {'req/s':>9} | {'p50 ms':>7} | {'p99 ms':>7} | {'non-2xx':>7}")
+    print("-" * 54)
     for name, r in results.items():
-        print(f"{name:<52} | {r.rps:>9.1f} | {r.p50:>7.2f} | {r.p99:>7.2f} | {r.non_2xx_3xx:>7}")
+        print(f"{name:<10} | {r.rps:>9.1f} | {r.p50:>7.2f} | {r.p99:>7.2f} | {r.non_2xx_3xx:>7}")
     print()
     for name, r in results.items():
         print(
@@ -282,13 +282,14 @@ def bench(args: argparse.Namespace, tmp: Path) -> None:
             proc = start_gunicorn(env, port, log)
             wait_healthy(proc, port)
             results = {
-                "/healthz (baseline, 204)": run_wrk(
+                "baseline": run_wrk(
                     f"http://{HOST}:{port}/healthz", args.connections, args.duration
                 ),
-                path: run_wrk(f"http://{HOST}:{port}{path}", args.connections, args.duration),
+                "article": run_wrk(f"http://{HOST}:{port}{path}", args.connections, args.duration),
             }
         finally:
             stop(proc)
+    print(f"\nbaseline = GET /healthz (204, no database)\narticle  = GET {path}")
     print_report(results, queries)
     log_problems(log_path)
 
