@@ -9,12 +9,13 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router
-from cms.views import healthz
+from cms.views import healthz, switch_language
 from content.feeds import LatestArticlesFeed
 from search.views import search_page
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("lang/<str:code>/", switch_language, name="switch_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

@@ -180,6 +180,7 @@ def _block(block_type: str, value, external_id: str, collection):
         document = get_document_model()(
             title=value["title"][:255], collection=collection or _root_collection()
         )
+        document.file_size = len(pdf)
         document.file.save(f"{external_id}-report.pdf", ContentFile(pdf), save=True)
         return ("report", {**value, "document": document})
     return (block_type, value)

@@ -1,8 +1,18 @@
 """Idempotent set-up of the page tree skeleton and the platform's moderation workflow."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Page, Site, Workflow, WorkflowPage, WorkflowTask
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import (
+    Collection,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 from wagtail.models.workflows import GroupApprovalTask
 
 from content.models import HomePage, InsightsIndexPage, MaterialIndexPage, SupplierIndexPage
@@ -30,7 +40,7 @@ def ensure_site() -> HomePage:
 
 
 def _create_home() -> HomePage:
-    root = Page.get_first_root_node()
+    root = _ensure_tree_roots()
     welcome = root.get_children().exclude(content_type__model="homepage")
     home = root.add_child(
         instance=HomePage(
@@ -51,6 +61,16 @@ def _create_home() -> HomePage:
     for page in welcome:  # Wagtail's own placeholder page
         page.delete()
     return home
+
+
+def _ensure_tree_roots() -> Page:
+    """Wagtail's migrations make these; a flushed database (a transactional test) has none."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
 
 
 def ensure_moderation(suppliers_index: Page) -> Workflow:

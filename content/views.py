@@ -17,7 +17,9 @@ def page_qr_code(request: HttpRequest, page_id: int) -> HttpResponse:
     if page is None:
         raise Http404("No such page")
     image = qrcode.make(
-        page.get_full_url(request), image_factory=qrcode.image.svg.SvgPathImage, box_size=8
+        request.build_absolute_uri(page.url),
+        image_factory=qrcode.image.svg.SvgPathImage,
+        box_size=8,
     )
     buffer = io.BytesIO()
     image.save(buffer)

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from content.models import HomePage
 from content.site_setup import MODERATORS, ensure_site
@@ -10,6 +11,12 @@ from content.workspaces import Workspace, add_supplier_user, create_supplier
 from tests.factories import MaterialFactory
 
 PASSWORD = "test-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The page cache lives in the process-wide cache; no test may see another's pages."""
+    cache.clear()
 
 
 @pytest.fixture

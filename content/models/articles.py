@@ -146,6 +146,11 @@ class ArticlePage(Page):
             self.supplier = SupplierPage.objects.filter(pk=parent.pk).first()
         super().save(*args, **kwargs)
 
+    @classmethod
+    def serving_queryset(cls) -> "ArticleQuerySet":
+        """What rendering the page reads anyway, fetched with the page itself."""
+        return cls.objects.select_related("cover_image", "supplier", "supplier__logo")
+
     def related_articles(self, limit: int = 4) -> "ArticleQuerySet":
         """Other live articles sharing a material, newest first."""
         return (
@@ -158,5 +163,7 @@ class ArticlePage(Page):
     def get_context(self, request, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related_articles()
-        context["share_url"] = self.get_full_url(request)
+        context["materials"] = list(self.materials.select_related("hub_page"))
+        context["supplier"] = self.supplier
+        context["share_url"] = request.build_absolute_uri(self.url)
         return context

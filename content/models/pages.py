@@ -1,10 +1,11 @@
 """The page tree: home, supplier directory and profiles, insights, material hubs."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -12,6 +13,7 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from content.models.articles import ArticlePage
 
@@ -37,6 +39,26 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
+        """Find a descendant by its URL path in two queries instead of two per tree level.
+
+        Same outcome as Wagtail's level-by-level walk for this tree (no routable pages): the
+        page at that path if it is live, else 404.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = f"{self.url_path}{'/'.join(path_components)}/"
+        found = (
+            Page.objects.filter(url_path=url_path, live=True)
+            .values_list("pk", "content_type_id")
+            .first()
+        )
+        if found is None:
+            raise Http404
+        model = ContentType.objects.get_for_id(found[1]).model_class() or Page
+        queryset = getattr(model, "serving_queryset", model.objects.all)()
+        return RouteResult(queryset.get(pk=found[0]))
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from content.models.snippets import Material, MaterialCategory

@@ -52,7 +52,7 @@ def browser():
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_public_pages_render_cleanly(live_server, demo_site, browser, width):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"js: {e}"))
@@ -71,6 +71,8 @@ def test_public_pages_render_cleanly(live_server, demo_site, browser, width):
         expected = 404 if name == "not-found" else 200
         assert response.status == expected, f"{name} {path}"
         assert page.locator("h1").first.inner_text().strip(), f"{name} has no heading"
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # load lazy images
+        page.wait_for_load_state("networkidle")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
 
     # the 404 page logs its own status to the console; nothing else may
@@ -79,7 +81,7 @@ def test_public_pages_render_cleanly(live_server, demo_site, browser, width):
 
 
 def test_article_page_copy_link_button(live_server, demo_site, browser):
-    page = browser.new_page()
+    page = browser.new_page(locale="zh-CN")
     page.goto(live_server.url + demo_site["article"])
 
     page.get_by_role("button", name="复制链接").click()

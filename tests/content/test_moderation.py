@@ -131,4 +131,5 @@ def test_quote_with_inverted_prices_is_rejected(client, supplier_a, materials, f
 
     assert response.status_code == 200
     assert not ArticlePage.objects.exists()
-    assert "Must not be below the lower price." in response.content.decode()
+    error = response.context["form"].errors.as_data()["body"][0]
+    assert error.block_errors[2].block_errors[field].messages == ["不得低于最低价。"]

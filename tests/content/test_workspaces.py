@@ -163,8 +163,8 @@ def test_supplier_can_upload_pdf_report_into_own_collection(client_a, supplier_a
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [
-        ("fake.pdf", b"MZ\x90\x00 not a pdf", "The file does not look like a PDF document."),
-        ("report.exe", b"%PDF-1.4", "Test reports must be PDF files (.pdf)."),
+        ("fake.pdf", b"MZ\x90\x00 not a pdf", "该文件似乎不是 PDF 文档。"),
+        ("report.exe", b"%PDF-1.4", "检测报告必须为 PDF 文件（.pdf）。"),
     ],
     ids=["wrong-content", "wrong-extension"],
 )

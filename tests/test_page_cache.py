@@ -1,0 +1,73 @@
+"""The anonymous page cache: hits, per-language keys, bypass for editors, invalidation."""
+
+import pytest
+
+from tests.factories import ArticlePageFactory
+
+
+@pytest.fixture
+def article(supplier_a):
+    page = ArticlePageFactory(parent=supplier_a.page, title="缓存测试文章")
+    page.save_revision().publish()
+    return page
+
+
+def test_second_anonymous_view_is_served_from_cache(client, article, django_assert_num_queries):
+    first = client.get(article.url)
+
+    with django_assert_num_queries(0):
+        second = client.get(article.url)
+
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+
+
+def test_publishing_invalidates_cached_pages(client, article):
+    client.get(article.url)
+    client.get("/")
+
+    article.title = "改过标题的缓存测试文章"
+    article.save_revision().publish()
+
+    assert "改过标题的缓存测试文章" in client.get(article.url).content.decode()
+    assert "改过标题的缓存测试文章" in client.get("/").content.decode()
+
+
+def test_unpublishing_removes_page_from_cached_listings(client, article):
+    assert "缓存测试文章" in client.get("/").content.decode()
+
+    article.unpublish()
+
+    assert client.get(article.url).status_code == 404
+    assert "缓存测试文章" not in client.get("/").content.decode()
+
+
+def test_languages_are_cached_separately(client, article):
+    chinese = client.get(article.url).content.decode()
+    client.get("/lang/en/")
+    english = client.get(article.url).content.decode()
+
+    assert "发送询价" in chinese
+    assert "Send an inquiry" in english
+
+
+def test_logged_in_users_bypass_the_cache(client, article, supplier_a):
+    client.get(article.url)
+    client.force_login(supplier_a.user)
+
+    response = client.get(article.url)
+
+    assert "X-Page-Cache" not in response
+
+
+def test_not_found_is_not_cached(client, site):
+    client.get("/nothing/")
+
+    assert "X-Page-Cache" not in client.get("/nothing/")
+
+
+def test_language_switch_rejects_foreign_redirects(client, site):
+    response = client.get("/lang/en/", {"next": "https://evil.example/"})
+
+    assert response["Location"] == "/"
+    assert client.get("/lang/xx/").status_code == 404
