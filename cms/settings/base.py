@@ -160,6 +160,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        "polling_interval": 0.2,
     }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -183,3 +184,7 @@ LOGGING = {
 }
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "content.forms.ReportDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = REPORT_MAX_UPLOAD_SIZE
+
+# Intranet-friendly admin: no update check against wagtail.org, no Gravatar avatars.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
