@@ -88,3 +88,27 @@ def test_article_page_copy_link_button(live_server, demo_site, browser):
 
     assert page.locator("[data-copy]").inner_text() == "✔"
     assert page.locator("#share-url").input_value().endswith(demo_site["article"])
+
+
+def test_supplier_admin_works_offline(live_server, demo_site, browser):
+    """The admin a supplier uses must not reach for the internet (update checks, avatars)."""
+    page = browser.new_page(locale="zh-CN")
+    external: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            r.url.startswith(live_server.url) or r.url.startswith("data:") or external.append(r.url)
+        ),
+    )
+
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "supplier1")
+    page.fill("#id_password", "yaoyun-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    page.goto(live_server.url + "/admin/pages/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(ARTIFACTS / "admin-supplier.png"), full_page=True)
+
+    assert external == []
+    assert "/admin/pages/" in page.url
