@@ -1,9 +1,11 @@
 """Shared fixtures: the site skeleton, a few materials, two supplier workspaces, a moderator."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 
 from content.models import HomePage
 from content.site_setup import MODERATORS, ensure_site
@@ -17,6 +19,14 @@ PASSWORD = "test-pass-123"
 def _empty_cache():
     """The page cache lives in the process-wide cache; no test may see another's pages."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Requests and tests may activate English in this thread; every test starts in Chinese."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
