@@ -19,7 +19,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [
     "content",
-    "search",
+    "search.apps.SearchConfig",
     "analytics",
     "cms.apps.CmsConfig",
     "wagtail.api.v2",

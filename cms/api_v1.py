@@ -1,0 +1,37 @@
+"""``/api/v1``: the platform's typed API; errors answer ``{"error", "detail": [...]}``."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from search.api import router as search_router
+
+api = NinjaAPI(
+    title="药云 Yaoyun API",
+    version="1",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/search/", search_router)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])[1:] or e.get("loc", [])),
+            "message": e.get("msg", "invalid"),
+        }
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"error": "invalid_input", "detail": detail}, status=400)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"error": "http_error", "detail": [{"field": "", "message": str(exc)}]},
+        status=exc.status_code,
+    )

@@ -1,0 +1,281 @@
+"""Built-in engine on the database in use: SQLite FTS5 (bm25) or PostgreSQL full text.
+
+Documents, facet values and suggestions live in ordinary tables (``search.models``); the text
+index is an FTS5 virtual table on SQLite and a weighted ``tsvector`` column on PostgreSQL, both
+fed with the pipeline's tokens. Boosts for verified suppliers and recency re-rank the top
+candidates in Python, the same way for both databases.
+"""
+
+import datetime as dt
+
+from django.db import connection, transaction
+
+from search.analysis import CJK_RUN, normalize, to_pinyin
+from search.engines.base import (
+    FACET_NAMES,
+    EngineHit,
+    EngineQuery,
+    EngineResult,
+    IndexDocument,
+    SearchEngine,
+)
+from search.models import SearchDocument, SearchFacet, SearchSuggestion
+
+FIELD_WEIGHTS = (10.0, 6.0, 3.0, 1.0)  # title, materials, meta, body
+MIN_CANDIDATES = 200
+FACET_LIMIT = 20
+VERIFIED_BOOST = 0.10
+RECENCY_BOOST = 0.15  # at most, for today's articles, fading to 0 over RECENCY_DAYS
+RECENCY_DAYS = 730
+DOC = SearchDocument._meta.db_table
+FACET = SearchFacet._meta.db_table
+
+
+class EmbeddedEngine(SearchEngine):
+    name = "embedded"
+
+    def __init__(self) -> None:
+        self.text = PostgresText() if connection.vendor == "postgresql" else SqliteText()
+        self.name = f"embedded-{self.text.vendor}"
+
+    def index(self, documents: list[IndexDocument]) -> None:
+        with transaction.atomic():
+            self.delete([d.page_id for d in documents])
+            SearchDocument.objects.bulk_create(_row(d) for d in documents)
+            SearchFacet.objects.bulk_create(
+                SearchFacet(document_id=d.page_id, name=name, value=value[:255])
+                for d in documents
+                for name, values in d.facets.items()
+                for value in values
+            )
+            SearchSuggestion.objects.bulk_create(
+                SearchSuggestion(document_id=d.page_id, key=key[:255], term=term[:255])
+                for d in documents
+                for key, term in _suggestion_keys(d)
+            )
+            self.text.write(documents)
+
+    def delete(self, page_ids: list[int]) -> None:
+        if page_ids:
+            self.text.delete(page_ids)
+            SearchDocument.objects.filter(page_id__in=page_ids).delete()
+
+    def count(self) -> int:
+        return SearchDocument.objects.count()
+
+    def clear(self) -> None:
+        self.text.clear()
+        SearchDocument.objects.all().delete()
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        key = normalize(prefix).replace(" ", "")
+        if not key:
+            return []
+        rows = (
+            SearchSuggestion.objects.filter(key__startswith=key)
+            .values_list("term", flat=True)
+            .order_by("term")
+            .distinct()[: limit * 4]
+        )
+        ranked = sorted(set(rows), key=lambda t: (len(t), t))  # short names before long titles
+        return ranked[:limit]
+
+    def search(self, query: EngineQuery) -> EngineResult:
+        matched_sql, params = self.text.matches(query)
+        filter_sql, filter_params = _filters(query.filters)
+        base = f"SELECT m.page_id, m.score FROM ({matched_sql}) m WHERE 1=1 {filter_sql}"
+        params = [*params, *filter_params]
+        candidates = max(MIN_CANDIDATES, query.offset + query.limit)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({base}) t", params)
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"{base} ORDER BY m.score DESC, m.page_id DESC LIMIT %s", [*params, candidates]
+            )
+            ranked = _boost(cursor.fetchall())
+            cursor.execute(
+                f"SELECT name, value, count(*) FROM {FACET} WHERE document_id IN "
+                f"(SELECT page_id FROM ({base}) t) GROUP BY name, value",
+                params,
+            )
+            facets = _facets(cursor.fetchall())
+        hits = [
+            EngineHit(pid, score)
+            for pid, score in ranked[query.offset : query.offset + query.limit]
+        ]
+        return EngineResult(total=total, hits=hits, facets=facets, engine=self.name)
+
+
+def _row(d: IndexDocument) -> SearchDocument:
+    return SearchDocument(
+        page_id=d.page_id,
+        external_id=d.external_id,
+        title=d.title,
+        summary=d.summary,
+        body_text=d.body_text,
+        url=d.url,
+        kind=d.kind,
+        supplier=d.supplier,
+        supplier_id=d.supplier_id,
+        verified=d.verified,
+        materials=d.materials,
+        origin=d.origin,
+        grade=d.grade,
+        tags=d.tags,
+        published_at=d.published_at,
+        title_tokens=d.title_tokens,
+        material_tokens=d.material_tokens,
+        meta_tokens=d.meta_tokens,
+        body_tokens=d.body_tokens,
+    )
+
+
+def _suggestion_keys(d: IndexDocument) -> list[tuple[str, str]]:
+    """(key, term) pairs: each Chinese term under itself and under its pinyin."""
+    pairs = []
+    for term in d.suggest_terms:
+        pairs.append((term.replace(" ", ""), term))
+        if CJK_RUN.search(term):
+            full, initials = to_pinyin(term)
+            pairs.append((full, term))
+            if len(term) <= 6:  # initials only for names: "hq" for 黄芪, not for whole titles
+                pairs.append((initials, term))
+    return list(dict.fromkeys(p for p in pairs if p[0]))
+
+
+def _filters(filters: dict[str, str]) -> tuple[str, list]:
+    sql, params = "", []
+    for name, value in filters.items():
+        if name in FACET_NAMES and value:
+            sql += (
+                f" AND m.page_id IN (SELECT document_id FROM {FACET}"
+                " WHERE name = %s AND value = %s)"
+            )
+            params += [name, value]
+    return sql, params
+
+
+def _boost(rows: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Multiply relevance by small verified-supplier and recency factors, then re-sort."""
+    if not rows:
+        return []
+    info = {
+        page_id: (verified, published)
+        for page_id, verified, published in SearchDocument.objects.filter(
+            page_id__in=[r[0] for r in rows]
+        ).values_list("page_id", "verified", "published_at")
+    }
+    today = dt.date.today()
+    boosted = []
+    for page_id, score in rows:
+        verified, published = info.get(page_id, (False, None))
+        age = (today - published).days if published else RECENCY_DAYS
+        recency = max(0.0, 1 - max(age, 0) / RECENCY_DAYS)
+        factor = (1 + VERIFIED_BOOST * verified) * (1 + RECENCY_BOOST * recency)
+        boosted.append((page_id, float(score or 0.0) * factor))
+    return sorted(boosted, key=lambda r: (-r[1], -r[0]))
+
+
+def _facets(rows: list[tuple[str, str, int]]) -> dict[str, list[tuple[str, int]]]:
+    facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_NAMES}
+    for name, value, count in rows:
+        facets.setdefault(name, []).append((value, count))
+    return {
+        name: sorted(values, key=lambda v: (-v[1], v[0]))[:FACET_LIMIT]
+        for name, values in facets.items()
+    }
+
+
+class SqliteText:
+    """FTS5 table ``search_fts`` keyed by page id; bm25 with per-column weights."""
+
+    vendor = "sqlite"
+
+    def write(self, documents: list[IndexDocument]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts(rowid, title, materials, meta, body) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [
+                    (d.page_id, d.title_tokens, d.material_tokens, d.meta_tokens, d.body_tokens)
+                    for d in documents
+                ],
+            )
+
+    def delete(self, page_ids: list[int]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM search_fts WHERE rowid IN ({','.join(['%s'] * len(page_ids))})",
+                page_ids,
+            )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+
+    def matches(self, query: EngineQuery) -> tuple[str, list]:
+        expression = _fts5_expression(query)
+        if not expression:
+            return f"SELECT page_id, 0.0 AS score FROM {DOC}", []
+        weights = ", ".join(str(w) for w in FIELD_WEIGHTS)
+        return (
+            f"SELECT rowid AS page_id, -bm25(search_fts, {weights}) AS score "
+            "FROM search_fts WHERE search_fts MATCH %s",
+            [expression],
+        )
+
+
+def _fts5_expression(query: EngineQuery) -> str:
+    """Groups as ``("北芪" OR "黄芪") AND "种植"``; every token quoted, so no FTS5 syntax
+    (NEAR, *, column filters, parentheses) in a query can reach the parser."""
+    groups = [
+        "(" + " OR ".join('"' + token.replace('"', '""') + '"' for token in group) + ")"
+        for group in query.groups
+        if group
+    ]
+    return (" AND " if query.match_all_groups else " OR ").join(groups)
+
+
+class PostgresText:
+    """A weighted ``tsvector`` column (A title … D body) with a GIN index; ``ts_rank_cd``."""
+
+    vendor = "postgresql"
+
+    def write(self, documents: list[IndexDocument]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {DOC} SET search_vector = "
+                "setweight(to_tsvector('simple', %s), 'A')"
+                " || setweight(to_tsvector('simple', %s), 'B')"
+                " || setweight(to_tsvector('simple', %s), 'C')"
+                " || setweight(to_tsvector('simple', %s), 'D')"
+                " WHERE page_id = %s",
+                [
+                    (d.title_tokens, d.material_tokens, d.meta_tokens, d.body_tokens, d.page_id)
+                    for d in documents
+                ],
+            )
+
+    def delete(self, page_ids: list[int]) -> None:
+        """Rows go with their SearchDocument; nothing separate to remove."""
+
+    def clear(self) -> None:
+        """The vector is a column of the documents table."""
+
+    def matches(self, query: EngineQuery) -> tuple[str, list]:
+        groups = [g for g in query.groups if g]
+        if not groups:
+            return f"SELECT page_id, 0.0 AS score FROM {DOC}", []
+        params: list[str] = []
+        parts = []
+        for group in groups:
+            parts.append("(" + " || ".join(["phraseto_tsquery('simple', %s)"] * len(group)) + ")")
+            params.extend(group)
+        tsquery = (" && " if query.match_all_groups else " || ").join(parts)
+        ratios = ", ".join(str(w / FIELD_WEIGHTS[0]) for w in reversed(FIELD_WEIGHTS))
+        weights = f"'{{{ratios}}}'"  # ts_rank_cd takes {D, C, B, A}
+        return (
+            f"SELECT page_id, ts_rank_cd({weights}, search_vector, q) AS score "
+            f"FROM {DOC}, ({'SELECT ' + tsquery + ' AS q'}) tq WHERE search_vector @@ q",
+            params,
+        )

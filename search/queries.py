@@ -1,0 +1,151 @@
+"""Running a search: parse, ask the engine, relax when nothing matches, fill results, log."""
+
+import dataclasses
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from search.analysis import get_analyzer, normalize
+from search.engines import get_engine
+from search.engines.base import FACET_NAMES, EngineQuery
+from search.highlight import snippet
+from search.models import SearchDocument, SearchLog
+
+MAX_QUERY_LENGTH = 200
+MAX_PAGE_SIZE = 100
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    kind: str = ""
+    material: str = ""
+    supplier: str = ""
+    origin: str = ""
+    tag: str = ""
+    year: str = ""
+    page: int = 1
+    page_size: int = 20
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in FACET_NAMES if getattr(self, name)}
+
+
+@dataclass
+class SearchResultItem:
+    id: int
+    external_id: str
+    title: str
+    url: str
+    kind: str
+    supplier: str
+    materials: list[str]
+    snippet: str
+    published_at: dt.date
+    score: float
+    verified: bool = False
+    cover_url: str = ""
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    normalized: str
+    total: int
+    engine: str
+    results: list[SearchResultItem]
+    facets: dict[str, list[tuple[str, int]]]
+    page: int
+    page_size: int
+    relaxed: bool = False
+    latency_ms: float = 0.0
+    log_id: int | None = None
+    terms: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def search_articles(
+    request: SearchRequest, *, source: str = "web", visitor_id: str = "", log: bool = True
+) -> SearchResponse:
+    """Answer ``request`` from the configured engine; every word must match, and when nothing
+    does, any word may (``relaxed``)."""
+    started = time.perf_counter()
+    q = request.q.strip()[:MAX_QUERY_LENGTH]
+    groups = get_analyzer().query_groups(q) if q else []
+    engine = get_engine()
+    query = EngineQuery(
+        groups=groups,
+        filters=request.filters,
+        offset=(request.page - 1) * request.page_size,
+        limit=request.page_size,
+    )
+    result, relaxed = engine.search(query), False
+    if result.total == 0 and len(groups) > 1:
+        result = engine.search(dataclasses.replace(query, match_all_groups=False))
+        relaxed = True
+    terms = [token for group in groups for token in group]
+    response = SearchResponse(
+        query=q,
+        normalized=" ".join("|".join(g) for g in groups),
+        total=result.total,
+        engine=result.engine,
+        results=_items(result.hits, terms),
+        facets=result.facets,
+        page=request.page,
+        page_size=request.page_size,
+        relaxed=relaxed,
+        terms=terms,
+    )
+    response.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+    if log and q:
+        response.log_id = _log(request, response, source, visitor_id)
+    return response
+
+
+def _items(hits, terms: list[str]) -> list[SearchResultItem]:
+    documents = SearchDocument.objects.in_bulk([hit.page_id for hit in hits])
+    items = []
+    for hit in hits:
+        doc = documents.get(hit.page_id)
+        if doc is None:  # indexed elsewhere but not here yet; skip rather than fail
+            continue
+        items.append(
+            SearchResultItem(
+                id=doc.page_id,
+                external_id=doc.external_id,
+                title=doc.title,
+                url=doc.url,
+                kind=doc.kind,
+                supplier=doc.supplier,
+                materials=doc.materials,
+                snippet=snippet([doc.summary, doc.body_text], terms),
+                published_at=doc.published_at,
+                score=round(hit.score, 4),
+                verified=doc.verified,
+            )
+        )
+    return items
+
+
+def _log(request: SearchRequest, response: SearchResponse, source: str, visitor_id: str) -> int:
+    entry = SearchLog.objects.create(
+        query=response.query,
+        normalized=normalize(response.normalized)[:400],
+        filters=request.filters,
+        page=request.page,
+        result_count=response.total,
+        engine=response.engine,
+        latency_ms=response.latency_ms,
+        source=source,
+        visitor_id=visitor_id[:64],
+    )
+    return entry.pk
+
+
+def suggest(prefix: str, limit: int = 8) -> list[str]:
+    prefix = prefix.strip()[:50]
+    return get_engine().suggest(prefix, limit) if prefix else []

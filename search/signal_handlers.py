@@ -1,0 +1,45 @@
+"""Page lifecycle and dictionary edits enqueue index updates once the transaction commits."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from content.models import ArticlePage, Material, SupplierPage
+from search import tasks
+from search.analysis import vocabulary_changed
+
+
+def _later(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def article_published(sender, instance, **kwargs) -> None:
+    _later(tasks.index_pages, [instance.pk])
+
+
+def article_gone(sender, instance, **kwargs) -> None:
+    _later(tasks.remove_pages, [instance.pk])
+
+
+def supplier_changed(sender, instance, **kwargs) -> None:
+    """A supplier's name or verified badge shows in its articles' documents."""
+    _later(tasks.reindex_below, instance.pk)
+
+
+def page_moved(sender, instance, **kwargs) -> None:
+    _later(tasks.reindex_below, instance.pk)
+
+
+def material_saved(sender, instance, **kwargs) -> None:
+    vocabulary_changed()
+    _later(tasks.reindex_material, instance.pk)
+
+
+def connect() -> None:
+    page_published.connect(article_published, sender=ArticlePage, dispatch_uid="search-publish")
+    page_unpublished.connect(article_gone, sender=ArticlePage, dispatch_uid="search-unpublish")
+    post_delete.connect(article_gone, sender=ArticlePage, dispatch_uid="search-delete")
+    page_published.connect(supplier_changed, sender=SupplierPage, dispatch_uid="search-supplier")
+    post_page_move.connect(page_moved, dispatch_uid="search-move")
+    post_save.connect(material_saved, sender=Material, dispatch_uid="search-material")
+    post_delete.connect(vocabulary_changed, sender=Material, dispatch_uid="search-material-del")
