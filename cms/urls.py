@@ -12,7 +12,7 @@ from cms.api import api_router
 from cms.api_v1 import api as api_v1
 from cms.views import healthz, switch_language
 from content.feeds import LatestArticlesFeed
-from search.views import search_page
+from search.views import result_click, search_page
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -26,6 +26,7 @@ urlpatterns = [
     path("feed/articles/", LatestArticlesFeed(), name="article_feed"),
     path("qr/", include("content.urls")),
     path("search/", search_page, name="search"),
+    path("search/go/", result_click, name="search_click"),
     path(
         f"{settings.MEDIA_URL.strip('/')}/<path:path>",
         serve,

@@ -170,16 +170,3 @@ def test_chinese_is_the_default_ui(client, published):
     assert 'lang="zh-CN"' in html
     assert "发送询价" in html
     assert ArticlePage.objects.live().count() == 2
-
-
-def test_search_page_finds_live_articles_and_has_empty_state(client, published):
-    hit = client.get("/search/", {"q": "黄芪"}).content.decode()
-    miss = client.get("/search/", {"q": "完全不存在的词"}).content.decode()
-    blank = client.get("/search/", {"q": "", "page": "x"})
-    alias = client.get("/search/", {"q": "北芪 岷县"}).content.decode()
-
-    assert "岷县黄芪新货上市" in hit
-    assert "岷县黄芪新货上市" in alias
-    assert "黄芪种植技术要点" not in alias
-    assert "没有匹配的文章" in miss
-    assert blank.status_code == 200
