@@ -1,18 +1,31 @@
 """Shared fixtures: the site skeleton, a few materials, two supplier workspaces, a moderator."""
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
+from cms.celery import app as celery_app
 from content.models import HomePage
 from content.site_setup import MODERATORS, ensure_site
 from content.workspaces import Workspace, add_supplier_user, create_supplier
 from tests.factories import MaterialFactory
 
 PASSWORD = "test-pass-123"
+ROOT = Path(__file__).resolve().parent.parent
+needs_worker = pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("redis://"),
+    reason="needs CELERY_BROKER_URL=redis://… (the PostgreSQL run of bin/test)",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -79,3 +92,35 @@ def moderator(site):
 def client_a(client, supplier_a):
     client.force_login(supplier_a.user)
     return client
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real ``celery worker`` subprocess on the Redis broker, using the test database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DATABASE_URL": _test_database_url(),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cms", "worker", "--pool=solo", "-l", "WARNING"],
+        cwd=ROOT,
+        env=env,
+    )
+    celery_app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 30
+        while not celery_app.control.ping(timeout=0.5):
+            assert worker.poll() is None, "celery worker exited during start-up"
+            assert time.monotonic() < deadline, "celery worker did not answer a ping in 30 s"
+        yield worker
+    finally:
+        celery_app.conf.task_always_eager = True
+        worker.terminate()
+        worker.wait(timeout=20)
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -1,22 +1,13 @@
 """Background work: Wagtail's django-tasks go through Celery, in-process and on a real worker."""
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from wagtail.search.models import IndexEntry
 
-from cms.celery import app as celery_app
 from content.models import Material
-
-ROOT = Path(__file__).resolve().parent.parent
-uses_redis = settings.CELERY_BROKER_URL.startswith("redis://")
+from tests.conftest import needs_worker
 
 
 def index_entries(material: Material):
@@ -46,40 +37,8 @@ def test_nothing_is_enqueued_before_commit(db, django_capture_on_commit_callback
     assert index_entries(material).count() == 0
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real ``celery worker`` subprocess on the Redis broker, using the test database."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_URL": _test_database_url(),
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cms", "worker", "--pool=solo", "-l", "WARNING"],
-        cwd=ROOT,
-        env=env,
-    )
-    celery_app.conf.task_always_eager = False
-    try:
-        deadline = time.monotonic() + 30
-        while not celery_app.control.ping(timeout=0.5):
-            assert worker.poll() is None, "celery worker exited during start-up"
-            assert time.monotonic() < deadline, "celery worker did not answer a ping in 30 s"
-        yield worker
-    finally:
-        celery_app.conf.task_always_eager = True
-        worker.terminate()
-        worker.wait(timeout=20)
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.mark.worker
-@pytest.mark.skipif(not uses_redis, reason="needs CELERY_BROKER_URL=redis://… (PostgreSQL run)")
+@needs_worker
 def test_real_worker_indexes_a_committed_material(celery_worker_process):
     # when a material is committed (transactional_db: no wrapping transaction)
     material = Material.objects.create(name="三七", pinyin="sanqi", category="根及根茎类")
