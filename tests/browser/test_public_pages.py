@@ -32,6 +32,7 @@ def demo_site(transactional_db):
         "supplier": SupplierPage.objects.live().first().url,
         "material": MaterialPage.objects.get(material=article.materials.first()).url,
         "insights": "/insights/",
+        "search": "/search/?q=" + article.materials.first().name,
         "not-found": "/no-such-page/",
     }
 
@@ -81,12 +82,14 @@ def test_public_pages_render_cleanly(live_server, demo_site, browser, width):
 
 
 def test_article_page_copy_link_button(live_server, demo_site, browser):
+    from playwright.sync_api import expect
+
     page = browser.new_page(locale="zh-CN")
     page.goto(live_server.url + demo_site["article"])
 
     page.get_by_role("button", name="复制链接").click()
 
-    assert page.locator("[data-copy]").inner_text() == "✔"
+    expect(page.locator("[data-copy]")).to_have_text("✔")  # waits for the clipboard promise
     assert page.locator("#share-url").input_value().endswith(demo_site["article"])
 
 

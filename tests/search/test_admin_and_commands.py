@@ -60,3 +60,12 @@ def test_search_articles_command_text_output(corpus, capsys):
     assert out[0].startswith("2 result(s) on embedded-")
     titles = sorted(line.split(". ", 1)[1].split("  ")[0] for line in out[1:])
     assert titles == ["岷县黄芪统货新货上市", "蒙古黄芪仿野生种植技术要点"]
+
+
+def test_rebuild_if_empty_leaves_a_filled_index_alone(corpus, capsys):
+    call_command("rebuild_search_index", "--if-empty", "--no-progress")
+    assert capsys.readouterr().out == ""
+
+    get_engine().clear()
+    call_command("rebuild_search_index", "--if-empty", "--no-progress")
+    assert "indexed 6 article(s)" in capsys.readouterr().out

@@ -12,8 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when the index has documents."
+        )
 
-    def handle(self, *args, no_progress: bool, **options) -> None:
+    def handle(self, *args, no_progress: bool, if_empty: bool, **options) -> None:
+        if if_empty and index_health().documents:
+            return
         total = ArticlePage.objects.live().public().count()
         bar = tqdm(
             total=total,
