@@ -236,10 +236,13 @@ class Analyzer:
     def query_groups(self, query: str) -> list[list[str]]:
         """Each word of the query as a group of alternatives; a Latin name is one group."""
         text, groups = normalize(query), []
-        for latin, canonical in self.vocabulary.latin.items():
-            if latin in text:
-                groups.append([canonical])
-                text = text.replace(latin, " ")
+        # Longest names first, whole words only: "notoginseng radix et rhizoma" (三七) must not
+        # be read as the "ginseng radix et rhizoma" (人参) inside it.
+        for latin in sorted(self.vocabulary.latin, key=len, reverse=True):
+            pattern = rf"(?<![a-z]){re.escape(latin)}(?![a-z])"
+            if re.search(pattern, text):
+                groups.append([self.vocabulary.latin[latin]])
+                text = re.sub(pattern, " ", text)
         for token in self.tokens(text):
             group = self.expansions(token) + list(TRADE_SYNONYMS.get(token, ()))
             if group not in groups:

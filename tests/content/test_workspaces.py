@@ -193,3 +193,11 @@ def test_admin_api_does_not_expose_other_workspace(client_a, b_article):
     response = client_a.get(f"/admin/api/main/pages/{b_article.pk}/")
 
     assert response.status_code in (403, 404)
+
+
+def test_moving_an_article_moves_its_supplier(supplier_a, supplier_b):
+    article = ArticlePageFactory(parent=supplier_a.page, title="搬家文章")
+
+    article.move(supplier_b.page, pos="last-child")
+
+    assert ArticlePage.objects.get(pk=article.pk).supplier == supplier_b.page

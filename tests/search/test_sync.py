@@ -114,3 +114,16 @@ def test_real_worker_keeps_index_in_sync(celery_worker_process, supplier_a, sear
     page.refresh_from_db()
     page.unpublish()
     assert _wait_for(lambda: not SearchDocument.objects.filter(page_id=page.pk).exists())
+
+
+def test_moving_an_article_updates_its_url_and_supplier(
+    supplier_a, supplier_b, search_materials, publish
+):
+    page = new_article(supplier_a, search_materials)
+    publish(lambda: page.get_latest_revision().publish())
+
+    publish(lambda: Page.objects.get(pk=page.pk).move(supplier_b.page, pos="last-child"))
+
+    document = SearchDocument.objects.get(page_id=page.pk)
+    assert document.url.startswith(supplier_b.page.url)
+    assert document.supplier == supplier_b.page.title
