@@ -229,9 +229,14 @@ class Analyzer:
     def material_text(self, material) -> str:
         """Every name of a material: canonical, traditional, aliases, pinyin, initials, Latin."""
         full, initials = to_pinyin(material.name)
-        names = [material.name, material.traditional, *material.aliases, material.latin]
-        words = [t for n in names if n for t in self.tokens(n)]
-        return " ".join(dict.fromkeys([normalize(material.name), *words, full, initials]))
+        # Names stay whole: the alias 新会皮 must not make every 陈皮 article match "新会".
+        names = [
+            normalize(n).replace(" ", "")
+            for n in (material.name, material.traditional, *material.aliases)
+            if n
+        ]
+        latin = self.tokens(material.latin) if material.latin else []
+        return " ".join(dict.fromkeys([*names, *latin, full, initials]))
 
     def query_groups(self, query: str) -> list[list[str]]:
         """Each word of the query as a group of alternatives; a Latin name is one group."""
