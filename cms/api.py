@@ -1,8 +1,11 @@
-"""Wagtail API v2 router: live pages, images, documents and the Material dictionary."""
+"""Wagtail API v2 router: live pages, images and the Material dictionary.
+
+Documents are not listed: a supplier's test report is reached through the article that
+publishes it, never enumerated.
+"""
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from content.models import Material
@@ -32,5 +35,4 @@ class MaterialsAPIViewSet(BaseAPIViewSet):
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
 api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
 api_router.register_endpoint("materials", MaterialsAPIViewSet)

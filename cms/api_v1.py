@@ -1,10 +1,14 @@
 """``/api/v1``: the platform's typed API; errors answer ``{"error", "detail": [...]}``."""
 
+import logging
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from search.api import router as search_router
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="药云 Yaoyun API",
@@ -34,4 +38,15 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         request,
         {"error": "http_error", "detail": [{"field": "", "message": str(exc)}]},
         status=exc.status_code,
+    )
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Never an HTML error page from the API: log the failure and answer in the error shape."""
+    logger.exception("api/v1 failed on %s", request.path)
+    return api.create_response(
+        request,
+        {"error": "server_error", "detail": [{"field": "", "message": "internal error"}]},
+        status=500,
     )

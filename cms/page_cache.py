@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
@@ -29,7 +30,15 @@ SKIP_PREFIXES = (
 
 
 def bump_version(**_kwargs) -> None:
-    """Invalidate every cached page (connected to publish, unpublish, move, delete, edits)."""
+    """Invalidate every cached page once the change commits (publish, unpublish, move, …).
+
+    Bumping before the commit would let a request render the old page and cache it under the
+    new version.
+    """
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -46,15 +55,13 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = self._key(request)
         cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
-            return response
+        if cached is not None:  # the whole response, headers included (X-Frame-Options …)
+            cached["X-Page-Cache"] = "hit"
+            return cached
         response = self.get_response(request)
         if self._cacheable_response(response):
-            cache.set(key, (response.content, response["Content-Type"]), self.timeout)
             response["X-Page-Cache"] = "miss"
+            cache.set(key, response, self.timeout)
         return response
 
     def _cacheable_request(self, request: HttpRequest) -> bool:
@@ -78,6 +85,5 @@ class PageCacheMiddleware:
     @staticmethod
     def _key(request: HttpRequest) -> str:
         version = cache.get(VERSION_KEY, 0)
-        return (
-            f"page-cache:{version}:{request.get_host()}:{get_language()}:{request.get_full_path()}"
-        )
+        host, path = request.get_host(), request.get_full_path()
+        return f"page-cache:{version}:{request.scheme}:{host}:{get_language()}:{path}"

@@ -1,7 +1,7 @@
 """Root URL configuration: admin, APIs, feeds, sitemap, then Wagtail's page serving."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -27,8 +27,9 @@ urlpatterns = [
     path("qr/", include("content.urls")),
     path("search/", search_page, name="search"),
     path("search/go/", result_click, name="search_click"),
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+    # Images and renditions only; documents are served by Wagtail's document view above.
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>(?:original_images|images)/.+)$",
         serve,
         {"document_root": settings.MEDIA_ROOT},
     ),

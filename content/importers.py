@@ -5,7 +5,8 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from bs4 import BeautifulSoup
+from django.db import DatabaseError, transaction
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 from wagtail.rich_text import RichText
 
@@ -17,6 +18,7 @@ from content.workspaces import create_supplier
 BODY_FEATURES = ["bold", "italic", "ol", "ul", "link", "h3", "h4", "blockquote"]
 REQUIRED = ("external_id", "supplier", "kind", "title", "summary", "body", "published_at")
 OPTIONAL = ("materials", "origin", "tags")
+MAX_TAG_LENGTH = 100  # taggit's column
 MAX_LEN = {"external_id": 80, "supplier": 255, "title": 255, "summary": 400, "origin": 60}
 
 
@@ -81,6 +83,8 @@ def import_articles(
                 created = save_article(record, create_suppliers=create_suppliers)
             except LineError as exc:
                 report.problems.append(ImportProblem(number, exc.field, exc.message))
+            except DatabaseError as exc:  # rolled back with the line's transaction
+                report.problems.append(ImportProblem(number, "", f"not saved: {exc}"))
             else:
                 report.created += created
                 report.updated += not created
@@ -103,13 +107,24 @@ def parse_line(raw: str, resolver: MaterialResolver) -> ArticleRecord:
     values = {name: _text(data, name, required=True) for name in REQUIRED if name != "published_at"}
     if values["kind"] not in ArticleKind.values:
         raise LineError("kind", f"must be 'product' or 'technology', got {values['kind']!r}")
+    values["body"] = clean_body_html(values["body"])
     return ArticleRecord(
         **values,
         published_at=_date(data.get("published_at")),
         materials=_materials(data.get("materials", []), resolver),
         origin=_text(data, "origin", required=False),
-        tags=_str_list(data.get("tags", []), "tags"),
+        tags=_tags(data.get("tags", [])),
     )
+
+
+def _tags(value: object) -> list[str]:
+    tags = _str_list(value, "tags")
+    too_long = next((t for t in tags if len(t) > MAX_TAG_LENGTH), None)
+    if too_long:
+        raise LineError(
+            "tags", f"tag {too_long[:20]!r}… is longer than {MAX_TAG_LENGTH} characters"
+        )
+    return tags
 
 
 def _text(data: dict, name: str, *, required: bool) -> str:
@@ -133,7 +148,11 @@ def _date(value: object) -> dt.date:
             "published_at", "missing" if value is None else "must be an ISO date string"
         )
     try:
-        return dt.date.fromisoformat(value[:10])
+        return (
+            dt.datetime.fromisoformat(value).date()
+            if "T" in value
+            else (dt.date.fromisoformat(value))
+        )
     except ValueError as exc:
         raise LineError("published_at", f"not an ISO date (YYYY-MM-DD): {value!r}") from exc
 
@@ -155,9 +174,21 @@ def _materials(value: object, resolver: MaterialResolver) -> list[Material]:
 
 
 def clean_body_html(html: str) -> str:
-    """Reduce arbitrary HTML to what the rich-text editor allows (no scripts, no styles)."""
+    """Reduce arbitrary HTML to what the rich-text editor allows (no scripts, no styles).
+
+    The converter trips on some real-world HTML (void or mis-nested tags); that is the line's
+    fault, reported as a ``body`` error rather than a crash of the whole import.
+    """
+    soup = BeautifulSoup(html, "html.parser")  # closes void and mis-nested tags
+    for element in soup(["script", "style", "iframe", "object", "template"]):
+        element.decompose()
     converter = ContentstateConverter(BODY_FEATURES)
-    return converter.to_database_format(converter.from_database_format(html))
+    try:
+        return converter.to_database_format(converter.from_database_format(str(soup)))
+    except Exception as exc:  # the converter raises AssertionError, KeyError, …
+        raise LineError(
+            "body", f"HTML could not be converted ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 @transaction.atomic
@@ -178,7 +209,7 @@ def save_article(record: ArticleRecord, *, create_suppliers: bool = False) -> bo
         article = ArticlePage(external_id=record.external_id, supplier=supplier)
     article.title, article.kind, article.summary = record.title, record.kind, record.summary
     article.origin, article.publish_date = record.origin, record.published_at
-    article.body = [("paragraph", RichText(clean_body_html(record.body)))]
+    article.body = [("paragraph", RichText(record.body))]
     article.materials = record.materials
     article.tags.set(record.tags, clear=True)
     if created:

@@ -1,5 +1,7 @@
 """Idempotent set-up of the page tree skeleton and the platform's moderation workflow."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -49,11 +51,12 @@ def _create_home() -> HomePage:
             intro="新货、规格、检测报告与报价，种植、炮制与质量技术：一站看懂供应商。",
         )
     )
+    url = urlsplit(settings.SITE_URL)  # sitemaps, feeds and the API build absolute URLs from it
     Site.objects.update_or_create(
         is_default_site=True,
         defaults={
-            "hostname": "localhost",
-            "port": 80,
+            "hostname": url.hostname or "localhost",
+            "port": url.port or (443 if url.scheme == "https" else 80),
             "root_page": home,
             "site_name": "药云 Yaoyun",
         },

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,7 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.models import Material
-from content.workspaces import add_supplier_user, create_supplier
+from content.workspaces import UsernameTakenError, add_supplier_user, create_supplier
 
 
 class MaterialViewSet(SnippetViewSet):
@@ -49,8 +50,15 @@ def onboard_supplier(request: HttpRequest) -> HttpResponse:
     form = OnboardSupplierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        workspace = create_supplier(data["name"], region=data["region"], verified=data["verified"])
-        add_supplier_user(workspace, data["username"], data["email"], data["password"])
+        try:
+            with transaction.atomic():
+                workspace = create_supplier(
+                    data["name"], region=data["region"], verified=data["verified"]
+                )
+                add_supplier_user(workspace, data["username"], data["email"], data["password"])
+        except UsernameTakenError:
+            form.add_error("username", _("This login name is already taken."))
+            return TemplateResponse(request, "content/admin/onboard_supplier.html", {"form": form})
         messages.success(request, _("Supplier workspace created: %s") % workspace.page.title)
         return redirect("wagtailadmin_explore", workspace.page.pk)
     return TemplateResponse(request, "content/admin/onboard_supplier.html", {"form": form})

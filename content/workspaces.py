@@ -75,15 +75,24 @@ def create_supplier(name: str, *, region: str = "", verified: bool = False, **pr
 
 @transaction.atomic
 def add_supplier_user(workspace: Workspace, username: str, email: str, password: str):
-    """Create (or reuse) a login for a supplier's staff member, inside its group only."""
+    """Create a login for a supplier's staff member, inside its group only.
+
+    An existing username is refused unless it already belongs to this workspace alone: adding
+    another supplier's (or the platform's) user to this group would open both workspaces to it.
+    """
     user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(username=username, defaults={"email": email})
-    if created:
-        user.set_password(password)
-        user.save()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        user = user_model.objects.create_user(username=username, email=email, password=password)
+    elif list(user.groups.all()) != [workspace.group] or user.is_superuser:
+        raise UsernameTakenError(f"the username {username!r} is already in use")
     user.groups.add(workspace.group)
     workspace.user = user
     return user
+
+
+class UsernameTakenError(ValueError):
+    """Onboarding asked for a login name somebody else already has."""
 
 
 def _supplier_collection(name: str) -> Collection:

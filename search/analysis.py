@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import jieba
 import opencc
 from django.core.cache import cache
+from django.db import transaction
 from pypinyin import lazy_pinyin
 
 jieba.setLogLevel(60)
@@ -294,7 +295,12 @@ def get_analyzer() -> Analyzer:
 
 
 def vocabulary_changed(**_kwargs) -> None:
-    """Connected to Material saves and deletes: every process rebuilds its analyzer."""
+    """Connected to Material saves and deletes: every process rebuilds its analyzer once the
+    change commits (not before, or a process could rebuild from the old dictionary)."""
+    transaction.on_commit(_bump_vocabulary)
+
+
+def _bump_vocabulary() -> None:
     try:
         cache.incr(VOCABULARY_VERSION_KEY)
     except ValueError:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 from pydantic import Field
 
 from search.queries import (
@@ -16,6 +17,7 @@ from search.queries import (
 )
 
 router = Router(tags=["search"])
+MAX_RESULT_WINDOW = 10_000  # deeper than any reader pages; Elasticsearch's default window
 
 
 class SearchParams(Schema):
@@ -93,6 +95,8 @@ def response_payload(response: SearchResponse) -> dict:
 @router.get("/", response=SearchOut, summary="Search articles")
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict:
     data = params.dict()
+    if data["page"] * data["page_size"] > MAX_RESULT_WINDOW:
+        raise HttpError(400, f"page × page_size must not exceed {MAX_RESULT_WINDOW}")
     data["q"] = data["q"][:MAX_QUERY_LENGTH]
     response = search_articles(
         SearchRequest(**data), source="api", visitor_id=request.COOKIES.get("yy_vid", "")

@@ -1,5 +1,7 @@
 """The index document: what an article contributes to search, analysed once for every engine."""
 
+from html import unescape
+
 from django.utils.html import strip_tags
 
 from content.models import ArticlePage
@@ -14,11 +16,8 @@ def body_text(page: ArticlePage) -> str:
     parts = []
     for block in page.body:
         if block.block_type in ("heading", "paragraph"):
-            parts.append(
-                strip_tags(
-                    str(block.value.source if hasattr(block.value, "source") else block.value)
-                )
-            )
+            html = block.value.source if hasattr(block.value, "source") else str(block.value)
+            parts.append(unescape(strip_tags(html)))  # "&lt;13%" is "<13%" to a reader
         elif block.block_type == "spec_table":
             parts.append(block.value["caption"])
             parts.extend(f"{r['item']} {r['value']}" for r in block.value["rows"])

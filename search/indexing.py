@@ -59,15 +59,25 @@ def articles_below(page_id: int) -> list[int]:
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
-    """Empty every engine and index all live articles again, batch by batch."""
-    for engine in write_engines():
-        engine.clear()
+    """Index every live article again, then drop documents of pages no longer live.
+
+    Nothing is emptied first, so searches keep answering from the old documents while a
+    rebuild runs.
+    """
+    from search.models import SearchDocument
+
     ids = list(_live_articles().order_by("pk").values_list("pk", flat=True))
     total = 0
     for start in range(0, len(ids), BATCH_SIZE):
-        total += index_pages(ids[start : start + BATCH_SIZE])
+        batch = ids[start : start + BATCH_SIZE]
+        total += index_pages(batch)
         if progress:
-            progress(len(ids[start : start + BATCH_SIZE]))
+            progress(len(batch))
+    live = set(ids)
+    stale = [
+        pk for pk in SearchDocument.objects.values_list("page_id", flat=True) if pk not in live
+    ]
+    remove_pages(stale)
     return total
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from search.analysis import get_analyzer, normalize
 from search.engines import get_engine
-from search.engines.base import FACET_NAMES, EngineQuery
+from search.engines.base import FACET_NAMES, EngineQuery, EngineResult
 from search.highlight import snippet
 from search.models import SearchDocument, SearchLog
 
@@ -83,7 +83,10 @@ def search_articles(
         offset=(request.page - 1) * request.page_size,
         limit=request.page_size,
     )
-    result, relaxed = engine.search(query), False
+    if q and not groups:  # only punctuation, emoji or stop words: nothing to look for
+        result, relaxed = EngineResult(total=0, hits=[], facets={}, engine=engine.name), False
+    else:
+        result, relaxed = engine.search(query), False
     if result.total == 0 and len(groups) > 1:
         result = engine.search(dataclasses.replace(query, match_all_groups=False))
         relaxed = True
@@ -101,7 +104,7 @@ def search_articles(
         terms=terms,
     )
     response.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-    if log and q:
+    if log and (q or request.filters):
         response.log_id = _log(request, response, source, visitor_id)
     return response
 

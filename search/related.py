@@ -1,9 +1,15 @@
 """Help for searches that found nothing: materials the words resemble, searches that worked."""
 
+import datetime as dt
+
 from django.db.models import Count
+from django.utils import timezone
 
 from search.analysis import get_analyzer, normalize, to_pinyin
 from search.models import SearchLog
+
+RELATED_DAYS = 90
+RELATED_MIN_VISITORS = 2
 
 
 def suggest_materials(query: str, limit: int = 6) -> list[str]:
@@ -27,14 +33,24 @@ def suggest_materials(query: str, limit: int = 6) -> list[str]:
 
 
 def related_searches(query: str, limit: int = 6) -> list[str]:
-    """Earlier searches with results that share a word with this one, most frequent first."""
+    """Recent searches with results that share a word with this one, most visitors first.
+
+    Only searches made by several different visitors are shown: one person's typing (a phone
+    number, an advert) never reaches other readers.
+    """
     groups = get_analyzer().query_groups(query)
     words = {token for group in groups for token in group}
     if not words:
         return []
-    logs = SearchLog.objects.filter(result_count__gt=0).exclude(query=query)
-    candidates = logs.values("query").annotate(n=Count("id")).order_by("-n", "query")[:500]
-    found = [
-        row["query"] for row in candidates if any(word in normalize(row["query"]) for word in words)
-    ]
+    since = timezone.now() - dt.timedelta(days=RELATED_DAYS)
+    candidates = (
+        SearchLog.objects.filter(result_count__gt=0, created_at__gte=since)
+        .exclude(query=query)
+        .exclude(visitor_id="")
+        .values("query")
+        .annotate(n=Count("visitor_id", distinct=True))
+        .filter(n__gte=RELATED_MIN_VISITORS)
+        .order_by("-n", "query")[:500]
+    )
+    found = [row["query"] for row in candidates if any(w in normalize(row["query"]) for w in words)]
     return found[:limit]

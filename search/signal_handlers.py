@@ -1,8 +1,9 @@
 """Page lifecycle and dictionary edits enqueue index updates once the transaction commits."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.models import PageViewRestriction
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from content.models import ArticlePage, Material, SupplierPage
 from search import tasks
@@ -30,6 +31,20 @@ def page_moved(sender, instance, **kwargs) -> None:
     _later(tasks.reindex_below, instance.pk)
 
 
+def restriction_changed(sender, instance, **kwargs) -> None:
+    """A page made private (or public again) takes its articles out of (or into) search."""
+    _later(tasks.reindex_below, instance.page_id)
+
+
+def material_deleting(sender, instance, **kwargs) -> None:
+    instance._article_ids = list(instance.articles.values_list("pk", flat=True))
+
+
+def material_deleted(sender, instance, **kwargs) -> None:
+    vocabulary_changed()
+    _later(tasks.index_pages, list(getattr(instance, "_article_ids", [])))
+
+
 def material_saved(sender, instance, **kwargs) -> None:
     vocabulary_changed()
     _later(tasks.reindex_material, instance.pk)
@@ -42,4 +57,10 @@ def connect() -> None:
     page_published.connect(supplier_changed, sender=SupplierPage, dispatch_uid="search-supplier")
     post_page_move.connect(page_moved, dispatch_uid="search-move")
     post_save.connect(material_saved, sender=Material, dispatch_uid="search-material")
-    post_delete.connect(vocabulary_changed, sender=Material, dispatch_uid="search-material-del")
+    pre_delete.connect(material_deleting, sender=Material, dispatch_uid="search-material-pre")
+    post_delete.connect(material_deleted, sender=Material, dispatch_uid="search-material-del")
+    page_slug_changed.connect(page_moved, dispatch_uid="search-slug")
+    post_save.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search-pvr")
+    post_delete.connect(
+        restriction_changed, sender=PageViewRestriction, dispatch_uid="search-pvr-del"
+    )

@@ -1,7 +1,7 @@
 """Celery tasks keeping the index in sync; each is idempotent and retried on transient errors."""
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 
 from search import indexing
 
@@ -9,14 +9,16 @@ try:  # Elasticsearch is optional; its connection errors are transient too
     from elasticsearch import ConnectionError as ESConnectionError
     from elasticsearch import ConnectionTimeout as ESConnectionTimeout
 
+    # IntegrityError: two workers inserting the same facet rows at once; a retry settles it.
     TRANSIENT: tuple[type[Exception], ...] = (
         OperationalError,
+        IntegrityError,
         ConnectionError,
         ESConnectionError,
         ESConnectionTimeout,
     )
 except ImportError:  # pragma: no cover
-    TRANSIENT = (OperationalError, ConnectionError)
+    TRANSIENT = (OperationalError, IntegrityError, ConnectionError)
 
 RETRY = {
     "acks_late": True,

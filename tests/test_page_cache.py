@@ -22,21 +22,26 @@ def test_second_anonymous_view_is_served_from_cache(client, article, django_asse
     assert second.content == first.content
 
 
-def test_publishing_invalidates_cached_pages(client, article):
+def test_publishing_invalidates_cached_pages(client, article, django_capture_on_commit_callbacks):
     client.get(article.url)
     client.get("/")
 
     article.title = "改过标题的缓存测试文章"
-    article.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
 
     assert "改过标题的缓存测试文章" in client.get(article.url).content.decode()
     assert "改过标题的缓存测试文章" in client.get("/").content.decode()
 
 
-def test_unpublishing_removes_page_from_cached_listings(client, article):
+def test_unpublishing_removes_page_from_cached_listings(
+    client, article, django_capture_on_commit_callbacks
+):
     assert "缓存测试文章" in client.get("/").content.decode()
 
-    article.unpublish()
+    article.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
 
     assert client.get(article.url).status_code == 404
     assert "缓存测试文章" not in client.get("/").content.decode()
@@ -58,6 +63,26 @@ def test_logged_in_users_bypass_the_cache(client, article, supplier_a):
     response = client.get(article.url)
 
     assert "X-Page-Cache" not in response
+
+
+def test_cache_is_not_bumped_before_commit(client, article, django_capture_on_commit_callbacks):
+    client.get(article.url)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        article.title = "尚未提交的标题"
+        article.save_revision().publish()
+        during = client.get(article.url)
+
+    assert during["X-Page-Cache"] == "hit"
+
+
+def test_cached_response_keeps_security_headers(client, article):
+    first = client.get(article.url)
+    second = client.get(article.url)
+
+    assert second["X-Page-Cache"] == "hit"
+    assert second["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"
+    assert second["Content-Language"] == "zh-hans"
 
 
 def test_not_found_is_not_cached(client, site):

@@ -13,7 +13,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 def env(name: str, default: Any = _MISSING, cast: type = str) -> Any:
     """Return ``name`` from the environment cast to ``cast``; raise if absent without a default."""
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or raw.strip() == "":  # an empty line in an env file means "not set"
         if default is _MISSING:
             raise ImproperlyConfigured(f"Set the environment variable {name}.")
         return default

@@ -29,6 +29,7 @@ VERIFIED_BOOST = 0.10
 RECENCY_BOOST = 0.15  # at most, for today's articles, fading to 0 over RECENCY_DAYS
 RECENCY_DAYS = 730
 DOC = SearchDocument._meta.db_table
+UPDATE_FIELDS = [f.name for f in SearchDocument._meta.concrete_fields if not f.primary_key]
 FACET = SearchFacet._meta.db_table
 
 
@@ -40,9 +41,19 @@ class EmbeddedEngine(SearchEngine):
         self.name = f"embedded-{self.text.vendor}"
 
     def index(self, documents: list[IndexDocument]) -> None:
+        ids = [d.page_id for d in documents]
         with transaction.atomic():
-            self.delete([d.page_id for d in documents])
-            SearchDocument.objects.bulk_create(_row(d) for d in documents)
+            # Upsert rather than delete + insert, so two tasks indexing the same page at once
+            # (a double publish, a reindex racing a publish) both succeed.
+            SearchDocument.objects.bulk_create(
+                [_row(d) for d in documents],
+                update_conflicts=True,
+                unique_fields=["page_id"],
+                update_fields=UPDATE_FIELDS,
+            )
+            SearchFacet.objects.filter(document_id__in=ids).delete()
+            SearchSuggestion.objects.filter(document_id__in=ids).delete()
+            self.text.delete(ids)
             SearchFacet.objects.bulk_create(
                 SearchFacet(document_id=d.page_id, name=name, value=value[:255])
                 for d in documents

@@ -51,6 +51,18 @@ def test_good_lines_create_and_publish_articles(ready, materials):
     assert "script" not in html
 
 
+def test_everyday_html_is_cleaned_not_rejected(ready):
+    report = import_articles(
+        [line(body="<p>第一行<br>第二行</p><ul><li>统货<li>选货</ul><img src=x>")]
+    )
+
+    html = str(ArticlePage.objects.get(external_id="A-1").body[0].value)
+    assert report.problems == []
+    assert "第一行<br/>第二行" in html
+    assert "<li" in html
+    assert "<img" not in html
+
+
 def test_reimport_updates_in_place(ready):
     import_articles([line()])
 
@@ -93,6 +105,18 @@ BAD_LINES = [
         "published_at",
         "not an ISO date (YYYY-MM-DD): '2026-13-01'",
         id="bad-date",
+    ),
+    pytest.param(
+        line(published_at="2026-10-08garbage"),
+        "published_at",
+        "not an ISO date (YYYY-MM-DD): '2026-10-08garbage'",
+        id="date-with-garbage",
+    ),
+    pytest.param(
+        line(tags=["长" * 101]),
+        "tags",
+        "tag '长长长长长长长长长长长长长长长长长长长长'… is longer than 100 characters",
+        id="tag-too-long",
     ),
     pytest.param(
         line(supplier="不存在公司"),

@@ -41,3 +41,17 @@ def test_suppliers_cannot_onboard(client_a):
     # Wagtail's admin turns PermissionDenied into a redirect home with a message
     assert (response.status_code, response["Location"]) == (302, "/admin/")
     assert SupplierPage.objects.count() == before
+
+
+def test_onboarding_refuses_a_taken_login_and_writes_nothing(admin_client, supplier_a):
+    before = SupplierPage.objects.count()
+
+    response = admin_client.post(
+        reverse("content_onboard_supplier"),
+        {"name": "另一家公司", "username": "alice", "password": "long-enough-1"},
+    )
+
+    assert response.status_code == 200
+    assert "该登录名已被占用。" in response.content.decode()
+    assert SupplierPage.objects.count() == before
+    assert list(supplier_a.user.groups.all()) == [supplier_a.group]

@@ -32,14 +32,19 @@ MATERIAL_ROWS = [
 
 
 @pytest.fixture
-def search_materials(db):
+def search_materials(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return _create_materials()
+
+
+def _create_materials() -> dict:
     materials = {
         name: MaterialFactory(
             name=name, traditional=trad, pinyin=py, latin=latin, aliases=aliases, origins=origins
         )
         for name, trad, py, latin, aliases, origins in MATERIAL_ROWS
     }
-    vocabulary_changed()
+    vocabulary_changed()  # runs on commit, which the fixture above simulates
     return materials
 
 

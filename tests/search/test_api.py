@@ -79,12 +79,33 @@ def test_bad_input_is_400_with_field(client, site, params, field):
     assert not SearchLog.objects.exists()
 
 
-@pytest.mark.parametrize("q", ["", "🌿🌿", '" * ( ) NEAR OR', "长" * 2000, "%00", "<script>"])
-def test_odd_queries_never_fail(client, corpus, q):
+@pytest.mark.parametrize(
+    ("q", "total"),
+    [
+        ("", 6),
+        ("🌿🌿", 0),
+        ('" * ( ) NEAR OR', 0),
+        ("长" * 2000, 0),
+        ("%00", 0),
+        ("<script>岷县", 2),
+    ],
+    ids=["empty-lists-all", "emoji", "operators", "2000-chars", "nul", "markup"],
+)
+def test_odd_queries_never_fail(client, corpus, q, total):
     response = client.get("/api/v1/search/", {"q": q})
 
     assert response.status_code == 200
-    assert response.json()["total"] >= 0
+    assert response.json()["total"] == total
+
+
+def test_paging_beyond_the_result_window_is_400(client, site):
+    response = client.get("/api/v1/search/", {"q": "黄芪", "page": 1000, "page_size": 100})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "http_error",
+        "detail": [{"field": "", "message": "page × page_size must not exceed 10000"}],
+    }
 
 
 def test_suggest_endpoint(client, corpus):

@@ -20,7 +20,9 @@ def test_filter_in_the_url_narrows_results(client, corpus):
 
 
 def test_empty_state_suggests_materials_and_related_searches(client, corpus):
-    client.get("/search/", {"q": "黄芪 岷县"})  # an earlier search that found articles
+    for visitor in ("v1", "v2"):  # an earlier search that found articles, by two visitors
+        client.get("/search/", {"q": "黄芪 岷县"}, HTTP_COOKIE=f"yy_vid={visitor}")
+    client.get("/search/", {"q": "岷县 广告电话13800000000"}, HTTP_COOKIE="yy_vid=v3")
 
     filtered_out = client.get("/search/", {"q": "岷县", "kind": "technology"}).content.decode()
     unknown = client.get("/search/", {"q": "黄精"}).content.decode()
@@ -29,6 +31,7 @@ def test_empty_state_suggests_materials_and_related_searches(client, corpus):
     assert '<a class="chip" href="?q=%E9%BB%84%E8%8A%AA%20%E5%B2%B7%E5%8E%BF">黄芪 岷县</a>' in (
         filtered_out
     )
+    assert "13800000000" not in filtered_out  # one visitor's search is never shown to others
     assert '<a class="chip" href="?q=%E9%BB%84%E8%8A%AA">黄芪</a>' in unknown
     assert '<a class="chip" href="?q=%E9%BB%84%E8%8A%A9">黄芩</a>' in unknown
 

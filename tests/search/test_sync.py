@@ -6,7 +6,7 @@ import pytest
 from wagtail.models import Page
 
 from search.engines import get_engine
-from search.models import SearchDocument
+from search.models import SearchDocument, SearchFacet, SearchSuggestion
 from search.queries import SearchRequest, search_articles
 from tests.conftest import needs_worker
 from tests.factories import ArticlePageFactory
@@ -88,7 +88,10 @@ def test_index_task_is_idempotent(supplier_a, search_materials, publish):
     index_pages.delay([page.pk])
     index_pages.delay([page.pk])
 
-    assert SearchDocument.objects.filter(page_id=page.pk).count() == 1
+    # one row per facet value, not one per run: kind, material, supplier, origin, year
+    facets = sorted(SearchFacet.objects.filter(document_id=page.pk).values_list("name", flat=True))
+    assert facets == ["kind", "material", "origin", "supplier", "year"]
+    assert SearchSuggestion.objects.filter(document_id=page.pk, term="黄芪").count() == 3
 
 
 def _wait_for(condition, seconds: float = 30) -> bool:

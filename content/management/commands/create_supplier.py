@@ -1,8 +1,9 @@
 """``create_supplier NAME``: onboard a supplier workspace, optionally with a login."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
-from content.workspaces import add_supplier_user, create_supplier
+from content.workspaces import UsernameTakenError, add_supplier_user, create_supplier
 
 
 class Command(BaseCommand):
@@ -29,9 +30,14 @@ class Command(BaseCommand):
     ) -> None:
         if username and not password:
             raise CommandError("--username needs --password")
-        workspace = create_supplier(name.strip(), region=region, verified=verified)
+        try:
+            with transaction.atomic():  # a refused login leaves no half-made workspace
+                workspace = create_supplier(name.strip(), region=region, verified=verified)
+                if username:
+                    add_supplier_user(workspace, username, email, password)
+        except UsernameTakenError as exc:
+            raise CommandError(f"{exc}; choose another --username") from exc
         self.stdout.write(f"supplier page: {workspace.page.url_path} (id {workspace.page.pk})")
         self.stdout.write(f"group: {workspace.group.name}; collection: {workspace.collection.name}")
         if username:
-            add_supplier_user(workspace, username, email, password)
             self.stdout.write(f"login: {username} (member of {workspace.group.name} only)")

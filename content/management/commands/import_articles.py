@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, create_suppliers: bool, no_progress: bool, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
-        with file.open(encoding="utf-8", errors="strict") as handle:
+        with file.open(encoding="utf-8-sig", errors="strict") as handle:
             try:
                 lines = handle.readlines()
             except UnicodeDecodeError as exc:
