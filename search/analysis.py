@@ -186,13 +186,26 @@ def _place_words(origins: Iterable[str]) -> set[str]:
     return {w for w in words if len(w) >= 2}
 
 
+_segmenter_state: dict[str, jieba.Tokenizer] = {}
+
+
+def _shared_segmenter() -> jieba.Tokenizer:
+    """One jieba tokenizer per process: loading its dictionary costs most of a second, so a
+    dictionary edit adds words to it instead of building a new one (a removed alias stays a
+    known word, which only keeps it in one piece)."""
+    if "tokenizer" not in _segmenter_state:
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        _segmenter_state["tokenizer"] = tokenizer
+    return _segmenter_state["tokenizer"]
+
+
 class Analyzer:
     """Tokens for indexing and token groups for querying, from one vocabulary."""
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
-        self._segmenter = jieba.Tokenizer()
-        self._segmenter.initialize()
+        self._segmenter = _shared_segmenter()
         for word in (*vocabulary.canonical, *vocabulary.places):
             if CJK_RUN.fullmatch(word):
                 self._segmenter.add_word(word, freq=200000)

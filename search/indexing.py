@@ -23,6 +23,8 @@ def _live_articles():
 def index_pages(page_ids: Iterable[int]) -> int:
     """Index these articles if live and public, remove them otherwise; return how many indexed."""
     page_ids = list(dict.fromkeys(page_ids))
+    if not page_ids:  # e.g. a new material no article uses yet: nothing to analyse
+        return 0
     analyzer = get_analyzer()
     indexed = 0
     for start in range(0, len(page_ids), BATCH_SIZE):
