@@ -18,14 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
 BENCH_DATABASE = "yaoyun_relevance"
-SHARED_ENV = (  # settings that would point the instance at shared services
-    "DATABASE_URL",
-    "REDIS_URL",
-    "ELASTICSEARCH_URL",
-    "CELERY_BROKER_URL",
-    "CELERY_RESULT_BACKEND",
-    "MEDIA_ROOT",
-)
 SUPPLIERS = 40
 FOCUS_SHARE = 0.55  # of the corpus for the materials the queries name; the rest is background
 FOCUS_MAX = 40  # articles per queried material: at most 50 relevant, so Recall@50 can reach 1
@@ -36,6 +28,7 @@ BACKGROUND_KINDS = ("product",) * 3 + ("technology",) * 2  # content.demo.seed's
 RUN_TIMEOUT_S = 3 * 3600
 
 sys.path.insert(0, str(ROOT))  # the inner run imports the project's apps
+from bench.page_serving import build_env as page_serving_env  # noqa: E402
 from bench.relevance_queries import (  # noqa: E402
     QUERY_TYPES,
     ArticleTruth,
@@ -69,16 +62,9 @@ def parse_args() -> argparse.Namespace:
 
 
 def build_env(tmp: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SHARED_ENV}
-    env.update(
-        YAOYUN_VAR_DIR=str(tmp / "var"),
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
-        DEBUG="false",
-        TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
-        CELERY_TASK_ALWAYS_EAGER="true",
-        LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
-    )
+    """page_serving's isolated instance, quieter, optionally on a PostgreSQL database."""
+    env = page_serving_env(tmp)
+    env["LOG_LEVEL"] = "WARNING"
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -215,12 +201,12 @@ def create_article(
 ) -> ArticleTruth:
     import datetime as dt
 
-    from content.demo import _demo_material
+    from content.demo import demo_material
     from content.demo_text import make_article
     from content.models import ArticlePage
     from content.slugs import ascii_slug, free_slug
 
-    demo = make_article(_demo_material(material), kind, supplier.title, rng)
+    demo = make_article(demo_material(material), kind, supplier.title, rng)
     page = ArticlePage(
         title=demo.title[:255],
         slug=free_slug(supplier, ascii_slug(demo.title)),

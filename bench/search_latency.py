@@ -38,7 +38,7 @@ from bench.page_serving import (
     stop,
     wait_healthy,
 )
-from content.demo_text import DemoArticle, DemoMaterial, make_article, supplier_names
+from content.demo_text import DemoArticle, make_article, supplier_names
 
 if TYPE_CHECKING:  # Django-backed types, imported for real only inside the indexing worker
     from content.models import Material
@@ -106,16 +106,6 @@ def parse_args() -> argparse.Namespace:
 
 
 # ---------------------------------------------------------------- inside the indexing worker
-def _demo_material(material: "Material") -> DemoMaterial:
-    return DemoMaterial(
-        material.name,
-        tuple(material.aliases),
-        material.latin,
-        material.category,
-        tuple(material.origins),
-    )
-
-
 def _block_text(block_type: str, value: object) -> list[str]:
     """The words ``search.documents.body_text`` takes from a block, for the demo's raw values."""
     from django.utils.html import strip_tags
@@ -193,11 +183,13 @@ def _draw(
     rng: random.Random, materials: list["Material"], suppliers: list[dict]
 ) -> tuple[DemoArticle, "Material", dict | None, dt.date]:
     """(article, material, supplier or None, publish date), as seed_demo mixes them."""
+    from content.demo import demo_material  # inside the worker, after django.setup()
+
     material, supplier = rng.choice(materials), rng.choice(suppliers)
     kind = "product" if rng.random() < 0.6 else "technology"
     supplier = supplier if kind == "product" or rng.random() < 0.8 else None  # some insights
     name = supplier["name"] if supplier else ""
-    article = make_article(_demo_material(material), kind, name, rng)
+    article = make_article(demo_material(material), kind, name, rng)
     return article, material, supplier, dt.date.today() - dt.timedelta(days=rng.randint(0, 730))
 
 

@@ -120,7 +120,7 @@ def _article(
     existing = ArticlePage.objects.filter(external_id=external_id, supplier=supplier).exists()
     # Draw the words before the existence check so a rerun walks the same random sequence.
     kind = kind or ("product" if rng.random() < 0.6 else "technology")
-    demo = make_article(_demo_material(material), kind, parent.title, rng)
+    demo = make_article(demo_material(material), kind, parent.title, rng)
     if existing:
         return False
     collection = supplier.collection if supplier else None
@@ -154,7 +154,8 @@ def _article(
     return True
 
 
-def _demo_material(material: Material) -> DemoMaterial:
+def demo_material(material: Material) -> DemoMaterial:
+    """The text generator's view of a dictionary material."""
     return DemoMaterial(
         material.name,
         tuple(material.aliases),

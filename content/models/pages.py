@@ -25,6 +25,14 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Pagin
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def kind_listing(request: HttpRequest, articles) -> dict:
+    """``?kind=product|technology`` applied to ``articles``, then paginated, for templates."""
+    kind = request.GET.get("kind")
+    if kind in {"product", "technology"}:
+        articles = articles.filter(kind=kind)
+    return {"kind": kind, "articles": paginate(request, articles)}
+
+
 class HomePage(Page):
     intro = models.CharField(_("intro"), max_length=200, blank=True)
 
@@ -170,11 +178,7 @@ class SupplierPage(Page):
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.for_listing().child_of(self)
-        kind = request.GET.get("kind")
-        if kind in {"product", "technology"}:
-            articles = articles.filter(kind=kind)
-        context["kind"] = kind
-        context["articles"] = paginate(request, articles)
+        context.update(kind_listing(request, articles))
         return context
 
 
@@ -267,10 +271,6 @@ class MaterialPage(Page):
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.for_listing().filter(materials=self.material)
-        kind = request.GET.get("kind")
-        if kind in {"product", "technology"}:
-            articles = articles.filter(kind=kind)
-        context["kind"] = kind
-        context["articles"] = paginate(request, articles)
+        context.update(kind_listing(request, articles))
         context["site_name"] = settings.WAGTAIL_SITE_NAME
         return context
