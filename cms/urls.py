@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from analytics.views import collect
 from cms.api import api_router
 from cms.api_v1 import api as api_v1
 from cms.views import healthz, switch_language
@@ -16,6 +17,7 @@ from search.views import result_click, search_page
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("collect", collect, name="collect"),
     path("lang/<str:code>/", switch_language, name="switch_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

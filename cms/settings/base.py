@@ -20,7 +20,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 INSTALLED_APPS = [
     "content",
     "search.apps.SearchConfig",
-    "analytics",
+    "analytics.apps.AnalyticsConfig",
     "cms.apps.CmsConfig",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
@@ -94,9 +94,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the worker writes; IMMEDIATE avoids
-        # "database is locked" upgrades from read to write inside a transaction.
+        # "database is locked" upgrades from read to write inside a transaction. FULL syncs the
+        # WAL at every commit, so an event /collect acknowledged survives a power cut, not just a
+        # crashed process (NORMAL would); it costs one fsync per write transaction.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; "
+            f"PRAGMA synchronous={env('SQLITE_SYNCHRONOUS', 'FULL')};"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -190,3 +193,19 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = REPORT_MAX_UPLOAD_SIZE
 # Intranet-friendly admin: no update check against wagtail.org, no Gravatar avatars.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Engagement tracking (analytics/). Consent: "ask" shows a banner and sets a first-party visitor
+# cookie only after the reader agrees; "anonymous" never asks and never sets one.
+ANALYTICS_CONSENT = env("ANALYTICS_CONSENT", "ask")
+ANALYTICS_MAX_BODY_BYTES = env("ANALYTICS_MAX_BODY_BYTES", 16 * 1024, cast=int)
+ANALYTICS_MAX_BATCH = env("ANALYTICS_MAX_BATCH", 100, cast=int)
+# Behind a reverse proxy, the client address is the last X-Forwarded-For hop the proxy added.
+ANALYTICS_TRUST_X_FORWARDED_FOR = env("ANALYTICS_TRUST_X_FORWARDED_FOR", False, cast=bool)
+# Hosts whose pages may report events (besides this request's host and SITE_URL's).
+ANALYTICS_EXTRA_HOSTS = env("ANALYTICS_EXTRA_HOSTS", [], cast=list)
+# An engaged read: at least this much active reading time, or this scroll depth.
+ANALYTICS_ENGAGED_SECONDS = env("ANALYTICS_ENGAGED_SECONDS", 30, cast=int)
+ANALYTICS_ENGAGED_SCROLL_PCT = env("ANALYTICS_ENGAGED_SCROLL_PCT", 75, cast=int)
+ANALYTICS_SESSION_GAP_MINUTES = env("ANALYTICS_SESSION_GAP_MINUTES", 30, cast=int)
+# Raw events older than this are purged daily; sessions and rollups stay. 0 keeps them forever.
+ANALYTICS_RAW_RETENTION_DAYS = env("ANALYTICS_RAW_RETENTION_DAYS", 395, cast=int)

@@ -1,0 +1,113 @@
+"""The edge of analytics: stamp validated events with server facts and make them durable."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.http.request import split_domain_port
+from django.utils import timezone
+
+from analytics.enrich import Client, classify_channel, daily_visitor_id, truncate_ip
+from analytics.models import FilteredHit, RawEvent
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Facts about the request that carried the events, the same for every event in it."""
+
+    received_at: datetime
+    client: Client
+    ip_prefix: str
+    daily_visitor_id: str
+    site_hosts: frozenset[str]
+    user_id: int | None = None
+    anonymous_only: bool = False  # Do-Not-Track / Global Privacy Control: ignore client ids
+
+
+def site_hosts(request_host: str = "") -> frozenset[str]:
+    hosts = {urlsplit(settings.SITE_URL).hostname or "", *settings.ANALYTICS_EXTRA_HOSTS}
+    if request_host:
+        hosts.add(split_domain_port(request_host)[0])
+    return frozenset(h.lower() for h in hosts if h)
+
+
+def make_origin(
+    *, address: str, user_agent: str, host: str, client: Client, **extra: Any
+) -> Origin:
+    now = timezone.now()
+    return Origin(
+        received_at=now,
+        client=client,
+        ip_prefix=truncate_ip(address),
+        daily_visitor_id=daily_visitor_id(timezone.localdate(now), address, user_agent, host),
+        site_hosts=site_hosts(host),
+        **extra,
+    )
+
+
+def foreign_urls(events: list[dict[str, Any]], origin: Origin) -> list[dict[str, str]]:
+    """Events reporting pages of another site (someone replaying our endpoint), as errors."""
+    return [
+        {"field": f"events[{i}].url", "message": "is not a page of this site"}
+        for i, event in enumerate(events)
+        if (urlsplit(event["url"]).hostname or "").lower() not in origin.site_hosts
+    ]
+
+
+def stamp(event: dict[str, Any], origin: Origin) -> RawEvent:
+    """A RawEvent row: the client's fields plus time, channel, device and the truncated IP."""
+    client_id = event.get("visitor_id")
+    if client_id and not origin.anonymous_only:
+        visitor_id, kind = client_id, "cookie"
+    else:
+        visitor_id, kind = origin.daily_visitor_id, "daily"
+    channel = classify_channel(
+        event["url"], event.get("referrer", ""), origin.site_hosts, origin.client.wechat
+    )
+    return RawEvent(
+        event_id=event["event_id"],
+        type=event["type"],
+        occurred_at=event.get("ts", origin.received_at),
+        received_at=origin.received_at,
+        visitor_id=visitor_id,
+        visitor_kind=kind,
+        user_id=origin.user_id,
+        pageview_id=event.get("pageview_id"),
+        page_id=event.get("page_id"),
+        url=event["url"],
+        referrer=event.get("referrer", ""),
+        channel=channel.channel,
+        source=channel.source,
+        utm_medium=channel.utm_medium,
+        utm_campaign=channel.utm_campaign,
+        share_token=event.get("share_token", ""),
+        method=event.get("method", ""),
+        target=event.get("target", ""),
+        engaged_ms=event.get("engaged_ms"),
+        scroll_pct=event.get("scroll_pct"),
+        device=origin.client.device,
+        browser=origin.client.browser,
+        ip_prefix=origin.ip_prefix,
+    )
+
+
+def record_events(events: list[dict[str, Any]], origin: Origin) -> int:
+    """Store a batch in one transaction; events already stored (same event_id) are skipped.
+
+    Returns once the rows are committed, so the caller may acknowledge. Re-sending a batch,
+    whole or in part, is harmless: the unique event_id makes the write idempotent.
+    """
+    if origin.client.bot_reason:
+        FilteredHit.objects.create(
+            day=timezone.localdate(origin.received_at),
+            reason=origin.client.bot_reason,
+            events=len(events),
+        )
+        return 0
+    rows = [stamp(event, origin) for event in events]
+    with transaction.atomic():
+        RawEvent.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

@@ -1,0 +1,20 @@
+"""Analytics models, re-exported so callers import from ``analytics.models``."""
+
+from analytics.models.events import EventType, FilteredHit, RawEvent
+from analytics.models.identity import Account, Contact, IdentityChange, Visitor
+from analytics.models.rollups import DailyRollup, Dimension, RetentionPurge, Session, ShareToken
+
+__all__ = [
+    "Account",
+    "Contact",
+    "DailyRollup",
+    "Dimension",
+    "EventType",
+    "FilteredHit",
+    "IdentityChange",
+    "RawEvent",
+    "RetentionPurge",
+    "Session",
+    "ShareToken",
+    "Visitor",
+]

@@ -1,0 +1,96 @@
+"""What Celery builds from raw events: share tokens, sessions and daily rollups."""
+
+from django.db import models
+
+
+class ShareToken(models.Model):
+    """A token a reader minted by sharing (``?s=…``): who shared which article, from where."""
+
+    token = models.CharField(max_length=32, unique=True)
+    page_id = models.IntegerField(null=True, blank=True)
+    sharer_visitor_id = models.CharField(max_length=64)
+    # The token the sharer arrived through, so chains (sharer → readers → their shares) link up.
+    parent_token = models.CharField(max_length=32, blank=True)
+    method = models.CharField(max_length=12)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["page_id", "created_at"], name="sharetoken_page")]
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class Session(models.Model):
+    """A visitor's run of events with no gap longer than the session gap (30 min by default)."""
+
+    visitor_id = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    pageviews = models.IntegerField()
+    events = models.IntegerField()
+    engaged_ms = models.BigIntegerField()
+    entry_page_id = models.IntegerField(null=True, blank=True)
+    channel = models.CharField(max_length=12)
+    source = models.CharField(max_length=100, blank=True)
+    share_token = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visitor_id", "started_at"], name="session_unique")
+        ]
+        indexes = [models.Index(fields=["started_at"], name="session_started")]
+
+    def __str__(self) -> str:
+        return f"{self.visitor_id} @ {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Dimension(models.TextChoices):
+    SITE = "site"
+    ARTICLE = "article"
+    SUPPLIER = "supplier"
+    MATERIAL = "material"
+    CHANNEL = "channel"
+    ACCOUNT = "account"
+
+
+class DailyRollup(models.Model):
+    """One day of engagement for one article, supplier, material, channel or buyer company."""
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=64)  # page, supplier, material or account id; channel name
+    views = models.IntegerField(default=0)
+    visitors = models.IntegerField(default=0)
+    engaged_reads = models.IntegerField(default=0)
+    active_ms = models.BigIntegerField(default=0)
+    # Pageviews whose deepest scroll reached at least 25 / 50 / 75 / 100 %.
+    scroll_25 = models.IntegerField(default=0)
+    scroll_50 = models.IntegerField(default=0)
+    scroll_75 = models.IntegerField(default=0)
+    scroll_100 = models.IntegerField(default=0)
+    shares = models.IntegerField(default=0)
+    share_views = models.IntegerField(default=0)  # pageviews arriving through a share token
+    share_reach = models.IntegerField(default=0)  # distinct visitors among them
+    downloads = models.IntegerField(default=0)
+    outbound_clicks = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "key", "day"], name="rollup_unique")
+        ]
+        indexes = [models.Index(fields=["day", "dimension"], name="rollup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}:{self.key}"
+
+
+class RetentionPurge(models.Model):
+    """Each purge of raw events; days before the latest horizon are never recomputed."""
+
+    purged_before = models.DateTimeField()
+    events_deleted = models.IntegerField()
+    ran_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"purged before {self.purged_before:%Y-%m-%d}"
