@@ -24,9 +24,9 @@ REQUIRED = {
     EventType.PAGEVIEW: (),
     EventType.ENGAGEMENT: ("pageview_id", "engaged_ms"),
     EventType.SCROLL: ("pageview_id", "scroll_pct"),
-    EventType.SHARE: ("share_token", "method"),
-    EventType.CLICK: ("target",),
-    EventType.DOWNLOAD: ("target",),
+    EventType.SHARE: ("pageview_id", "share_token", "method"),
+    EventType.CLICK: ("pageview_id", "target"),
+    EventType.DOWNLOAD: ("pageview_id", "target"),
 }
 
 

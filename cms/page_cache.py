@@ -7,6 +7,7 @@ which listings show which article, at the cost of re-rendering pages after each 
 """
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 VERSION_KEY = "page-cache:version"
+TRACKING_PARAMS = {"s", "from", "isappinstalled", "scene", "clicktime", "enterid"}
 SKIP_PREFIXES = (
     "/admin",
     "/api",
@@ -85,5 +87,14 @@ class PageCacheMiddleware:
     @staticmethod
     def _key(request: HttpRequest) -> str:
         version = cache.get(VERSION_KEY, 0)
-        host, path = request.get_host(), request.get_full_path()
+        host, path = request.get_host(), request.path
+        query = [(k, v) for k, v in request.GET.items() if not _tracking_param(k)]
+        if query:
+            path += "?" + urlencode(query)
         return f"page-cache:{version}:{request.scheme}:{host}:{get_language()}:{path}"
+
+
+def _tracking_param(name: str) -> bool:
+    """Parameters that only the tracker reads (share token, campaign tags, WeChat's forward
+    markers): every shared link carries its own token, and each must not miss the cache."""
+    return name in TRACKING_PARAMS or name.startswith("utm_")

@@ -33,6 +33,10 @@ class Contact(models.Model):
     account = models.ForeignKey(
         Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
+    # A merged contact keeps its row (so the merge can be undone) and points at the survivor.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

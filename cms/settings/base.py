@@ -172,7 +172,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env("CELERY_TASK_ALWAYS_EAGER", False, cast=bool)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Sessions and rollups of the days live events still change (today, early on yesterday).
+    "analytics-recent": {
+        "task": "analytics.tasks.process_recent",
+        "schedule": env("ANALYTICS_ROLLUP_SECONDS", 300, cast=int),
+    },
+    "analytics-retention": {"task": "analytics.tasks.purge_expired_events", "schedule": 86400},
+}
 
 # Wagtail's own background work (search and reference index updates) goes through django-tasks;
 # TASKS_BACKEND selects the backend, the default hands it to Celery.

@@ -1,0 +1,122 @@
+"""Share chains: tokens minted by sharing, and how an article spread from reader to reader."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from analytics.models import EventType, RawEvent, ShareToken, Visitor
+
+CHUNK = 500
+
+
+def register_share_tokens(start: datetime, end: datetime) -> int:
+    """Record the tokens of share events in [start, end), each with the token its sharer came
+    through (its parent in the chain). Re-running adds nothing: tokens are unique."""
+    shares = list(
+        RawEvent.objects.filter(
+            type=EventType.SHARE, occurred_at__gte=start, occurred_at__lt=end
+        ).values("share_token", "page_id", "visitor_id", "pageview_id", "method", "occurred_at")
+    )
+    arrived = _arrival_tokens([s["pageview_id"] for s in shares if s["pageview_id"]])
+    tokens = [
+        ShareToken(
+            token=share["share_token"],
+            page_id=share["page_id"],
+            sharer_visitor_id=share["visitor_id"],
+            parent_token=arrived.get(share["pageview_id"], ""),
+            method=share["method"],
+            created_at=share["occurred_at"],
+        )
+        for share in shares
+    ]
+    ShareToken.objects.bulk_create(tokens, ignore_conflicts=True, batch_size=1000)
+    return len(tokens)
+
+
+def _arrival_tokens(pageview_ids: list) -> dict:
+    """pageview id → the share token in that pageview's URL, when it had one."""
+    found = {}
+    for i in range(0, len(pageview_ids), CHUNK):
+        rows = RawEvent.objects.filter(
+            event_id__in=pageview_ids[i : i + CHUNK], type=EventType.PAGEVIEW
+        ).exclude(share_token="")
+        found.update(rows.values_list("event_id", "share_token"))
+    return found
+
+
+@dataclass
+class Reader:
+    visitor_id: str
+    account_id: int | None
+    first_view: datetime
+    shares: list["Share"] = field(default_factory=list)
+
+
+@dataclass
+class Share:
+    token: str
+    sharer_visitor_id: str
+    sharer_account_id: int | None
+    method: str
+    created_at: datetime
+    readers: list[Reader] = field(default_factory=list)
+
+
+@dataclass
+class ShareTree:
+    page_id: int
+    roots: list[Share]
+    readers: int  # distinct visitors who arrived through any share of the page
+    accounts: int  # distinct buyer companies among sharers and readers
+    cross_account_arrivals: int  # readers of a company other than their sharer's
+
+
+def share_tree(page_id: int) -> ShareTree:
+    """How a page spread: each share, who arrived through it, and what those readers shared."""
+    tokens = {t.token: t for t in ShareToken.objects.filter(page_id=page_id)}
+    arrivals: dict[str, dict[str, datetime]] = defaultdict(dict)
+    rows = RawEvent.objects.filter(type=EventType.PAGEVIEW, share_token__in=list(tokens))
+    for token, visitor_id, at in rows.values_list("share_token", "visitor_id", "occurred_at"):
+        if visitor_id != tokens[token].sharer_visitor_id:
+            first = arrivals[token].get(visitor_id)
+            arrivals[token][visitor_id] = min(first, at) if first else at
+    everyone = {t.sharer_visitor_id for t in tokens.values()}
+    everyone |= {v for readers in arrivals.values() for v in readers}
+    accounts = dict(
+        Visitor.objects.filter(visitor_id__in=everyone, contact__isnull=False).values_list(
+            "visitor_id", "contact__account_id"
+        )
+    )
+    children: dict[tuple[str, str], list[ShareToken]] = defaultdict(list)
+    for token in tokens.values():
+        if token.parent_token in tokens:
+            children[(token.parent_token, token.sharer_visitor_id)].append(token)
+    cross = 0
+
+    def build(token: ShareToken, seen: frozenset) -> Share:
+        nonlocal cross
+        sharer_account = accounts.get(token.sharer_visitor_id)
+        node = Share(token.token, token.sharer_visitor_id, sharer_account, token.method,
+                     token.created_at)  # fmt: skip
+        for visitor_id, at in sorted(arrivals[token.token].items(), key=lambda kv: kv[1]):
+            reader = Reader(visitor_id, accounts.get(visitor_id), at)
+            cross += reader.account_id is not None and reader.account_id != sharer_account
+            for child in children[(token.token, visitor_id)]:
+                if child.token not in seen:
+                    reader.shares.append(build(child, seen | {child.token}))
+            node.readers.append(reader)
+        return node
+
+    roots = [
+        build(t, frozenset({t.token}))
+        for t in sorted(tokens.values(), key=lambda t: t.created_at)
+        if t.parent_token not in tokens
+    ]
+    readers = {v for r in arrivals.values() for v in r}
+    return ShareTree(
+        page_id=page_id,
+        roots=roots,
+        readers=len(readers),
+        accounts=len({a for a in accounts.values() if a}),
+        cross_account_arrivals=cross,
+    )

@@ -1,0 +1,32 @@
+"""Celery tasks of analytics: each recomputes whole days, so running one twice is harmless."""
+
+from datetime import date
+
+from celery import shared_task
+from django.db import IntegrityError, OperationalError
+
+from analytics import privacy, processing
+
+# IntegrityError: two runs over the same day inserting at once; the retry recomputes the day.
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, IntegrityError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RETRY)
+def process_days(days: list[str]) -> int:
+    return sum(processing.process_day(date.fromisoformat(day)) for day in days)
+
+
+@shared_task(**RETRY)
+def process_recent() -> int:
+    return process_days([d.isoformat() for d in processing.recent_days()])
+
+
+@shared_task(**RETRY)
+def purge_expired_events() -> int:
+    return privacy.purge_raw_events()

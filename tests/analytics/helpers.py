@@ -1,0 +1,40 @@
+"""Builders for tracker events and the browsers that send them, shared by analytics tests."""
+
+import json
+import uuid
+from typing import Any
+
+from django.test import Client
+
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+WECHAT = (
+    "Mozilla/5.0 (Linux; Android 13; V2148A) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MicroMessenger/8.0.47"
+)
+URL = "http://testserver/suppliers/a/huangqi/"
+
+
+def event(type_: str = "pageview", **fields: Any) -> dict[str, Any]:
+    return {"event_id": str(uuid.uuid4()), "type": type_, "url": URL, **fields}
+
+
+def reading(page_id: int | None = None, **pageview: Any) -> list[dict[str, Any]]:
+    """What the tracker sends for one read: a pageview, an engagement and a scroll mark."""
+    view = event("pageview", page_id=page_id, referrer="", **pageview)
+    view = {k: v for k, v in view.items() if v is not None}
+    pv = view["event_id"]
+    return [
+        view,
+        event("scroll", pageview_id=pv, scroll_pct=50),
+        event("engagement", pageview_id=pv, engaged_ms=42_000, scroll_pct=60),
+    ]
+
+
+def post(client: Client, body: Any, *, agent: str = CHROME, raw: bool = False, **headers: Any):
+    data = body if raw else json.dumps(body)
+    return client.post(
+        "/collect", data, content_type="text/plain", HTTP_USER_AGENT=agent, **headers
+    )
