@@ -1,0 +1,198 @@
+"""Identity: contacts and companies, reversible merges, PIPL export and erase, retention."""
+
+import json
+import uuid
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from freezegun import freeze_time
+
+from analytics.backfill import import_events
+from analytics.identity import IdentityError, identify, merge_contacts, undo_change
+from analytics.models import (
+    Account,
+    Contact,
+    DailyRollup,
+    IdentityChange,
+    RawEvent,
+    Session,
+    Visitor,
+)
+from analytics.privacy import erase_contact, export_contact, purge_raw_events
+from analytics.processing import process_day
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(visitor: str, day: str, count: int = 1) -> None:
+    lines = [
+        json.dumps({
+            "event_id": str(uuid.uuid4()), "type": "pageview", "visitor_id": visitor,
+            "url": "http://localhost/a/", "ts": f"{day}T10:0{i}:00+08:00",
+        })
+        for i in range(count)
+    ]  # fmt: skip
+    assert import_events(lines).stored == count
+
+
+def test_company_email_names_the_account_and_free_mail_does_not():
+    work = identify("visitor-aaa1", email="Wang@Tongrentang-Herbs.cn", name="王芳")
+    private = identify("visitor-bbb2", email="wangfang88@qq.com")
+
+    assert work.email == "wang@tongrentang-herbs.cn"
+    assert work.account.email_domain == "tongrentang-herbs.cn"
+    assert private.account is None
+    colleague = identify("visitor-ccc3", email="zhao@tongrentang-herbs.cn")
+    assert colleague.account == work.account
+    assert Account.objects.count() == 1
+
+
+def test_credit_code_identifies_the_company_across_domains():
+    first = identify("visitor-aaa1", phone="138 0013 8000", company="同仁堂药材采购中心",
+                     credit_code="91110000101234567X")  # fmt: skip
+    second = identify("visitor-bbb2", email="li@trt-group.com", credit_code="91110000101234567x")
+
+    assert first.phone == "13800138000"
+    assert first.account == second.account
+    assert second.account.email_domain == "trt-group.com"  # filled in, name kept
+    assert second.account.name == "同仁堂药材采购中心"
+
+
+@pytest.mark.parametrize(
+    ("details", "message"),
+    [
+        ({}, "an email, a phone number or a user"),
+        ({"email": "not-an-address"}, "is not an address"),
+        ({"phone": "12ab"}, "is not a phone number"),
+        ({"email": "a@b.cn", "credit_code": "123"}, "credit code"),
+    ],
+    ids=["nothing", "bad-email", "bad-phone", "bad-credit-code"],
+)
+def test_unusable_details_are_refused_and_nothing_is_written(details, message):
+    with pytest.raises(IdentityError, match=message):
+        identify("visitor-aaa1", **details)
+
+    assert not Contact.objects.exists()
+    assert not Visitor.objects.exists()
+    assert not IdentityChange.objects.exists()
+
+
+def test_the_same_person_by_phone_and_email_is_merged_and_the_merge_can_be_undone():
+    by_phone = identify("visitor-phone", phone="13900001111")
+    by_email = identify("visitor-email", email="chen@herbbuyer.com")
+
+    both = identify("visitor-third", phone="13900001111", email="chen@herbbuyer.com")
+
+    assert both == by_phone  # the older contact survives
+    by_email.refresh_from_db()
+    assert by_email.merged_into == by_phone
+    assert set(by_phone.visitors.values_list("visitor_id", flat=True)) == {
+        "visitor-phone", "visitor-email", "visitor-third",
+    }  # fmt: skip
+    merge = IdentityChange.objects.get(action="merge", visitor_id="visitor-email")
+
+    moved = undo_change(merge.change_id)
+
+    assert moved == 1
+    assert Visitor.objects.get(visitor_id="visitor-email").contact == by_email
+    by_email.refresh_from_db()
+    assert by_email.merged_into is None
+    assert not IdentityChange.objects.filter(
+        change_id=merge.change_id, undone_at__isnull=True
+    ).exists()
+    assert IdentityChange.objects.filter(action="undo", visitor_id="visitor-email").count() == 1
+
+
+def test_undo_leaves_a_visitor_that_moved_again_alone():
+    a = identify("visitor-x123", email="a@firm-a.cn")
+    b = Contact.objects.create(email="b@firm-b.cn")
+    change = merge_contacts(b, a)
+    c = Contact.objects.create(email="c@firm-c.cn")
+    later = merge_contacts(c, b)
+
+    assert undo_change(change) == 0  # the visitor now belongs to c through a later change
+    assert Visitor.objects.get(visitor_id="visitor-x123").contact == c
+    assert undo_change(later) == 1
+    assert Visitor.objects.get(visitor_id="visitor-x123").contact == b
+
+
+def test_export_lists_everything_stored_about_a_person():
+    _events("visitor-exp1", "2026-05-01", count=2)
+    contact = identify("visitor-exp1", email="sun@yaocai-buyer.com", name="孙磊")
+
+    data = export_contact(contact)
+
+    assert data["contact"]["email"] == "sun@yaocai-buyer.com"
+    assert data["contact"]["company"] == "yaocai-buyer.com"
+    assert data["browsers"] == ["visitor-exp1"]
+    assert [e["type"] for e in data["events"]] == ["pageview", "pageview"]
+    assert data["identity_changes"][0]["action"] == "link"
+    json.dumps(data)  # serialisable as it is
+
+
+def test_erasing_a_contact_removes_raw_traces_and_keeps_rollups():
+    _events("visitor-del1", "2026-05-01", count=3)
+    _events("visitor-keep", "2026-05-01")
+    process_day(date(2026, 5, 1))
+    contact = identify("visitor-del1", email="zhou@erase-me.cn")
+    site_before = DailyRollup.objects.get(dimension="site").views
+
+    counts = erase_contact(contact)
+
+    assert counts["events"] == 3
+    assert counts["browsers"] == 1
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert set(RawEvent.objects.values_list("visitor_id", flat=True)) == {"visitor-keep"}
+    assert not Session.objects.filter(visitor_id="visitor-del1").exists()
+    assert DailyRollup.objects.get(dimension="site").views == site_before == 4
+
+
+def test_privacy_command_exports_and_erases(capsys):
+    _events("visitor-cmd1", "2026-05-01")
+    identify("visitor-cmd1", email="qian@cmd-buyer.cn")
+
+    call_command("privacy_request", "export", "qian@cmd-buyer.cn")
+    exported = json.loads(capsys.readouterr().out)
+    call_command("privacy_request", "erase", "qian@cmd-buyer.cn", "--yes")
+
+    assert exported["browsers"] == ["visitor-cmd1"]
+    assert not Contact.objects.exists()
+    assert not RawEvent.objects.exists()
+
+
+def test_retention_purges_whole_old_days_and_their_rollups_stay(settings):
+    settings.ANALYTICS_RAW_RETENTION_DAYS = 30
+    _events("visitor-old1", "2026-03-01", count=2)
+    _events("visitor-new1", "2026-04-20")
+    process_day(date(2026, 3, 1))
+
+    with freeze_time("2026-04-25T12:00:00+08:00"):
+        deleted = purge_raw_events()
+
+    assert deleted == 2
+    assert list(RawEvent.objects.values_list("visitor_id", flat=True)) == ["visitor-new1"]
+    assert DailyRollup.objects.get(day=date(2026, 3, 1), dimension="site").views == 2
+    assert process_day(date(2026, 3, 1)) is False  # purged days are never recomputed to zero
+    assert DailyRollup.objects.get(day=date(2026, 3, 1), dimension="site").views == 2
+    assert not Session.objects.filter(visitor_id="visitor-old1").exists()
+
+
+def test_a_logged_in_buyer_becomes_a_contact_but_supplier_users_do_not(
+    supplier_a, django_user_model
+):
+    buyer = django_user_model.objects.create_user("buyer", "buyer@pharma-buyer.cn", "x")
+    lines = [
+        {"visitor_id": "visitor-buyer", "user": buyer.pk},
+        {"visitor_id": "visitor-supplier", "user": supplier_a.user.pk},
+    ]
+    for line in lines:
+        _events(line["visitor_id"], "2026-05-01")
+        RawEvent.objects.filter(visitor_id=line["visitor_id"]).update(user_id=line["user"])
+
+    process_day(date(2026, 5, 1))
+
+    contact = Visitor.objects.get(visitor_id="visitor-buyer").contact
+    assert (contact.user, contact.email) == (buyer, "buyer@pharma-buyer.cn")
+    assert contact.account.email_domain == "pharma-buyer.cn"
+    assert not Visitor.objects.filter(visitor_id="visitor-supplier").exists()
