@@ -48,6 +48,7 @@ def _arrival_tokens(pageview_ids: list) -> dict:
 class Reader:
     visitor_id: str
     account_id: int | None
+    account: str
     first_view: datetime
     shares: list["Share"] = field(default_factory=list)
 
@@ -57,6 +58,7 @@ class Share:
     token: str
     sharer_visitor_id: str
     sharer_account_id: int | None
+    sharer_account: str
     method: str
     created_at: datetime
     readers: list[Reader] = field(default_factory=list)
@@ -82,11 +84,10 @@ def share_tree(page_id: int) -> ShareTree:
             arrivals[token][visitor_id] = min(first, at) if first else at
     everyone = {t.sharer_visitor_id for t in tokens.values()}
     everyone |= {v for readers in arrivals.values() for v in readers}
-    accounts = dict(
-        Visitor.objects.filter(visitor_id__in=everyone, contact__isnull=False).values_list(
-            "visitor_id", "contact__account_id"
-        )
-    )
+    known = Visitor.objects.filter(visitor_id__in=everyone, contact__account__isnull=False)
+    rows = known.values_list("visitor_id", "contact__account_id", "contact__account__name")
+    accounts = {visitor_id: account_id for visitor_id, account_id, _ in rows}
+    names = {account_id: name for _, account_id, name in rows}
     children: dict[tuple[str, str], list[ShareToken]] = defaultdict(list)
     for token in tokens.values():
         if token.parent_token in tokens:
@@ -96,10 +97,11 @@ def share_tree(page_id: int) -> ShareTree:
     def build(token: ShareToken, seen: frozenset) -> Share:
         nonlocal cross
         sharer_account = accounts.get(token.sharer_visitor_id)
-        node = Share(token.token, token.sharer_visitor_id, sharer_account, token.method,
-                     token.created_at)  # fmt: skip
+        node = Share(token.token, token.sharer_visitor_id, sharer_account,
+                     names.get(sharer_account, ""), token.method, token.created_at)  # fmt: skip
         for visitor_id, at in sorted(arrivals[token.token].items(), key=lambda kv: kv[1]):
-            reader = Reader(visitor_id, accounts.get(visitor_id), at)
+            account_id = accounts.get(visitor_id)
+            reader = Reader(visitor_id, account_id, names.get(account_id, ""), at)
             cross += reader.account_id is not None and reader.account_id != sharer_account
             for child in children[(token.token, visitor_id)]:
                 if child.token not in seen:

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from analytics.api import router as analytics_router
 from search.api import router as search_router
 
 logger = logging.getLogger(__name__)
@@ -18,6 +19,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/search/", search_router)
+api.add_router("/analytics/", analytics_router)
 
 
 @api.exception_handler(ValidationError)

@@ -122,5 +122,8 @@ def celery_worker_process(transactional_db):
 
 
 def _test_database_url() -> str:
+    """The test database as a URL another process (worker, server) can open."""
     db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -15,3 +15,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if not REDIS_URL:  # noqa: F405  (with Redis, the cache is shared with the worker process)
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STATIC_ROOT = VAR_DIR / "static"  # noqa: F405  (tests never collect static files)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: tests that start a real server or worker process share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

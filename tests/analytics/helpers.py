@@ -23,13 +23,14 @@ def event(type_: str = "pageview", **fields: Any) -> dict[str, Any]:
 
 def reading(page_id: int | None = None, **pageview: Any) -> list[dict[str, Any]]:
     """What the tracker sends for one read: a pageview, an engagement and a scroll mark."""
-    view = event("pageview", page_id=page_id, referrer="", **pageview)
+    who = {"visitor_id": pageview.pop("visitor_id")} if "visitor_id" in pageview else {}
+    view = event("pageview", page_id=page_id, **{"referrer": "", **pageview}, **who)
     view = {k: v for k, v in view.items() if v is not None}
     pv = view["event_id"]
     return [
         view,
-        event("scroll", pageview_id=pv, scroll_pct=50),
-        event("engagement", pageview_id=pv, engaged_ms=42_000, scroll_pct=60),
+        event("scroll", pageview_id=pv, scroll_pct=50, **who),
+        event("engagement", pageview_id=pv, engaged_ms=42_000, scroll_pct=60, **who),
     ]
 
 

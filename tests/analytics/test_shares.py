@@ -69,6 +69,11 @@ def test_the_tree_follows_readers_and_their_shares_across_companies(chain):
     assert second.token == "T2-second"
     assert [r.visitor_id for r in second.readers] == ["visitor-three", "visitor-four"]
     assert root.readers[0].account_id == second.readers[0].account_id  # 乙公司 shared inside
+    assert (root.sharer_account, root.readers[0].account, root.readers[1].account) == (
+        "甲公司",
+        "乙公司",
+        "",
+    )
     assert tree.readers == 4  # the sharer re-opening its own link is not a reader
     assert tree.accounts == 2
     assert tree.cross_account_arrivals == 1  # 甲公司 → 乙公司

@@ -1,0 +1,1 @@
+"""Read-side queries over analytics tables, one metric a module."""

@@ -1,0 +1,54 @@
+"""Admin: the engagement overview (reading now, recent days, channels, top articles, bots) and
+an article's share chain, for platform staff."""
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
+
+from analytics.queries.overview import overview
+from analytics.queries.reading_now import reading_now
+from analytics.shares import share_tree
+
+
+def _is_platform_staff(request: HttpRequest) -> bool:
+    return request.user.is_superuser or request.user.has_perm("auth.add_group")
+
+
+@permission_required("wagtailadmin.access_admin", raise_exception=True)
+def engagement(request: HttpRequest) -> HttpResponse:
+    if not _is_platform_staff(request):
+        return redirect("wagtailadmin_home")
+    now = reading_now()
+    titles = dict(Page.objects.filter(pk__in=[p for p, _ in now.pages]).values_list("pk", "title"))
+    context = {
+        "now": now,
+        "now_pages": [(titles.get(p, f"#{p}"), n) for p, n in now.pages],
+        "overview": overview(),
+    }
+    page_id = request.GET.get("shares", "")
+    if page_id.isdigit():
+        context["tree"] = share_tree(int(page_id))
+        context["tree_page"] = Page.objects.filter(pk=int(page_id)).first()
+    return TemplateResponse(request, "analytics/admin/engagement.html", context)
+
+
+@hooks.register("register_admin_urls")
+def register_analytics_urls() -> list:
+    return [path("engagement/", engagement, name="analytics_engagement")]
+
+
+@hooks.register("register_admin_menu_item")
+def engagement_menu_item() -> MenuItem:
+    class StaffMenuItem(MenuItem):
+        def is_shown(self, request: HttpRequest) -> bool:
+            return _is_platform_staff(request)
+
+    return StaffMenuItem(
+        _("Engagement"), reverse("analytics_engagement"), icon_name="view", order=850
+    )

@@ -1,0 +1,84 @@
+"""Staff surfaces: the admin engagement page and /api/v1/analytics (reading now, share chains)."""
+
+import json
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from freezegun import freeze_time
+
+from analytics.models import FilteredHit
+from analytics.processing import process_day
+from tests.analytics.helpers import event, post, reading
+
+
+@pytest.fixture
+def staff(site):
+    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456")
+
+
+def test_reading_now_counts_visitors_of_the_last_five_minutes(client, staff):
+    client.get("/api/v1/openapi.json")  # build the API's schemas before freezegun fakes `date`
+    with freeze_time("2026-05-01T10:00:00+08:00"):
+        post(client, reading(page_id=11, visitor_id="visitor-old"))
+    with freeze_time("2026-05-01T10:06:00+08:00"):
+        post(client, reading(page_id=11, visitor_id="visitor-aaa"))
+        post(client, reading(page_id=12, visitor_id="visitor-bbb"))
+        post(client, [event(page_id=12, visitor_id="visitor-aaa")])
+        client.force_login(staff)
+        response = client.get("/api/v1/analytics/reading-now/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "visitors": 2,
+        "minutes": 5,
+        "pages": [{"page_id": 12, "visitors": 2}, {"page_id": 11, "visitors": 1}],
+    }
+
+
+def test_analytics_api_needs_a_staff_login(client, supplier_a):
+    assert client.get("/api/v1/analytics/reading-now/").status_code == 401
+    client.force_login(supplier_a.user)
+    response = client.get("/api/v1/analytics/shares/1/")
+    assert response.status_code == 403
+    assert response.json()["error"] == "http_error"
+
+
+def test_share_chain_api_answers_json(client, staff):
+    client.force_login(staff)
+
+    response = client.get("/api/v1/analytics/shares/99/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "page_id": 99,
+        "roots": [],
+        "readers": 0,
+        "accounts": 0,
+        "cross_account_arrivals": 0,
+    }
+
+
+def test_admin_engagement_page_shows_days_channels_and_bots(client, staff):
+    with freeze_time("2026-05-01T10:00:00+08:00"):
+        post(client, reading(page_id=None, referrer="https://www.baidu.com/s?wd=x"))
+        post(client, [event()], agent="Baiduspider")
+        process_day(date(2026, 5, 1))
+        client.force_login(staff)
+        response = client.get("/admin/engagement/?shares=1")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2026-05-01" in html
+    assert "search" in html
+    assert "bot: 1" in html
+    assert FilteredHit.objects.get().events == 1
+    assert json.dumps(response.context["overview"].days[0]["views"]) == "1"
+
+
+def test_supplier_users_are_sent_back_from_the_engagement_page(client, supplier_a):
+    client.force_login(supplier_a.user)
+
+    response = client.get("/admin/engagement/")
+
+    assert response.status_code == 302
