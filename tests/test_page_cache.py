@@ -96,3 +96,15 @@ def test_language_switch_rejects_foreign_redirects(client, site):
 
     assert response["Location"] == "/"
     assert client.get("/lang/xx/").status_code == 404
+
+
+def test_share_tokens_and_campaign_tags_do_not_split_the_cache(client, article):
+    first = client.get(article.url + "?s=tokenAAA111")
+    forwarded = client.get(article.url + "?s=tokenBBB222&from=singlemessage&isappinstalled=0")
+    tagged = client.get(article.url + "?utm_source=newsletter&utm_campaign=spring")
+    paged = client.get(article.url + "?page=2")
+
+    assert first["X-Page-Cache"] == "miss"
+    assert forwarded["X-Page-Cache"] == "hit"
+    assert tagged["X-Page-Cache"] == "hit"
+    assert paged["X-Page-Cache"] == "miss"  # other parameters still make another page

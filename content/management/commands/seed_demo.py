@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--admin-password", default="yaoyun-admin")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--engagement-days", type=int, default=30, help="days of demo reading (0: none)"
+        )
 
     def handle(self, *args, **opts) -> None:
         bar = tqdm(
@@ -41,6 +45,13 @@ class Command(BaseCommand):
             f"{report.suppliers} suppliers; articles: {report.articles_created} created, "
             f"{report.articles_existing} already there"
         )
+        if opts["engagement_days"] > 0:
+            # By name: analytics builds on content, never the other way round.
+            extra = ["--no-progress"] if opts["no_progress"] else []
+            call_command(
+                "seed_engagement", "--days", str(opts["engagement_days"]), *extra,
+                "--seed", str(opts["seed"]), stdout=self.stdout, stderr=self.stderr,
+            )  # fmt: skip
 
     def _users(self, password: str) -> None:
         users = get_user_model()
