@@ -9,8 +9,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
+from analytics.models import Account, Contact, IdentityChange
 from analytics.queries.overview import overview
 from analytics.queries.reading_now import reading_now
 from analytics.shares import share_tree
@@ -52,3 +55,53 @@ def engagement_menu_item() -> MenuItem:
     return StaffMenuItem(
         _("Engagement"), reverse("analytics_engagement"), icon_name="view", order=850
     )
+
+
+class AccountViewSet(ModelViewSet):
+    model = Account
+    name = "buyer_companies"  # not "account": Wagtail's own /admin/account/ is the user's
+    url_prefix = "buyers/companies"
+    icon = "group"
+    menu_label = _("Buyer companies")
+    list_display = ["name", "credit_code", "email_domain", "created_at"]
+    search_fields = ["name", "credit_code", "email_domain"]
+    form_fields = ["name", "credit_code", "email_domain"]
+
+
+class ContactViewSet(ModelViewSet):
+    model = Contact
+    name = "buyer_contacts"
+    url_prefix = "buyers/contacts"
+    icon = "user"
+    menu_label = _("Contacts")
+    list_display = ["__str__", "email", "phone", "account", "merged_into", "created_at"]
+    list_filter = ["account"]
+    search_fields = ["name", "email", "phone"]
+    form_fields = ["name", "email", "phone", "account"]
+
+
+class IdentityChangeViewSet(ModelViewSet):
+    """The identity log; undo a change with ``analytics.identity.undo_change`` (or the shell)."""
+
+    model = IdentityChange
+    name = "identity_log"
+    url_prefix = "buyers/identity-log"
+    icon = "history"
+    menu_label = _("Identity log")
+    list_display = ["created_at", "action", "visitor_id", "contact", "previous_contact",
+                    "reason", "undone_at"]  # fmt: skip
+    list_filter = ["action"]
+    search_fields = ["visitor_id", "reason"]
+    form_fields = ["reason"]
+
+
+class BuyersGroup(ViewSetGroup):
+    menu_label = _("Buyers")
+    menu_icon = "group"
+    menu_order = 860
+    items = (AccountViewSet, ContactViewSet, IdentityChangeViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_buyer_viewsets() -> ViewSetGroup:
+    return BuyersGroup()

@@ -82,3 +82,19 @@ def test_supplier_users_are_sent_back_from_the_engagement_page(client, supplier_
     response = client.get("/admin/engagement/")
 
     assert response.status_code == 302
+
+
+def test_staff_can_list_buyer_companies_and_contacts(client, staff):
+    from analytics.identity import identify
+
+    identify("visitor-adm1", email="wu@list-buyer.cn", name="吴强", company="列表药业")
+    client.force_login(staff)
+
+    companies = client.get("/admin/buyers/companies/")
+    contacts = client.get("/admin/buyers/contacts/?q=wu")
+    log = client.get("/admin/buyers/identity-log/")
+
+    assert companies.status_code == contacts.status_code == log.status_code == 200
+    assert "列表药业" in companies.content.decode()
+    assert "wu@list-buyer.cn" in contacts.content.decode()
+    assert "visitor-adm1" in log.content.decode()
