@@ -81,7 +81,7 @@ class ContactViewSet(ModelViewSet):
 
 
 class IdentityChangeViewSet(ModelViewSet):
-    """The identity log; undo a change with ``analytics.identity.undo_change`` (or the shell)."""
+    """The identity log; ``manage.py identity_undo CHANGE_ID`` reverses a change."""
 
     model = IdentityChange
     name = "identity_log"
@@ -89,7 +89,7 @@ class IdentityChangeViewSet(ModelViewSet):
     icon = "history"
     menu_label = _("Identity log")
     list_display = ["created_at", "action", "visitor_id", "contact", "previous_contact",
-                    "reason", "undone_at"]  # fmt: skip
+                    "reason", "undone_at", "change_id"]  # fmt: skip
     list_filter = ["action"]
     search_fields = ["visitor_id", "reason"]
     form_fields = ["reason"]

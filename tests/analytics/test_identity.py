@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from freezegun import freeze_time
 
 from analytics.backfill import import_events
@@ -196,3 +196,17 @@ def test_a_logged_in_buyer_becomes_a_contact_but_supplier_users_do_not(
     assert (contact.user, contact.email) == (buyer, "buyer@pharma-buyer.cn")
     assert contact.account.email_domain == "pharma-buyer.cn"
     assert not Visitor.objects.filter(visitor_id="visitor-supplier").exists()
+
+
+def test_identity_undo_command_reverses_a_link_and_refuses_twice(capsys):
+    identify("visitor-undo1", email="undo@cmd-buyer.cn")
+    change = IdentityChange.objects.get(visitor_id="visitor-undo1")
+
+    call_command("identity_undo", str(change.change_id))
+
+    assert Visitor.objects.get(visitor_id="visitor-undo1").contact is None
+    assert "1 browser(s) moved back" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="no open change"):
+        call_command("identity_undo", str(change.change_id))
+    with pytest.raises(CommandError, match="not a change id"):
+        call_command("identity_undo", "42")
