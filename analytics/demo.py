@@ -45,8 +45,9 @@ def seed_engagement(
     rng.shuffle(pages)
     start = timezone.localdate() - timedelta(days=days)  # whole past days: no event in the future
     lines = list(_events(rng, pages, weights, start, days, readers_per_day))
-    report = import_events(lines)
+    # Before the import, so identifying does not re-roll each buyer's days one by one.
     _identify_buyers(rng, readers_per_day)
+    report = import_events(lines)
     for offset in range(days):
         process_day(start + timedelta(days=offset))
         if on_day:
