@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import DateTimeField, Field, UUIDField
 from django.http.request import split_domain_port
 from django.utils import timezone
 
@@ -108,6 +110,46 @@ def record_events(events: list[dict[str, Any]], origin: Origin) -> int:
         )
         return 0
     rows = [stamp(event, origin) for event in events]
-    with transaction.atomic():
-        RawEvent.objects.bulk_create(rows, ignore_conflicts=True)
+    insert_events(rows)
     return len(rows)
+
+
+def insert_events(rows: list[RawEvent]) -> None:
+    """One INSERT … ON CONFLICT (event_id) DO NOTHING, executed for every row, in one commit.
+
+    The hot path of /collect skips bulk_create: profiling showed Django compiling a 20-row,
+    23-column INSERT (and psycopg adapting its arrays) took ~30 % of a request, all of it inside
+    the transaction, where on SQLite it holds the write lock the other workers wait for. Values
+    are prepared with each field's own conversion before the transaction begins.
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a lookup per use
+    fields, sql = _insert_statement(db.vendor)
+    # Only UUIDs and datetimes need the backend's conversion; the rest are already str or int.
+    params = [
+        [
+            f.get_db_prep_save(getattr(row, f.attname), db)
+            if isinstance(f, CONVERTED)
+            else getattr(row, f.attname)
+            for f in fields
+        ]
+        for row in rows
+    ]
+    with transaction.atomic(), db.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+CONVERTED = (UUIDField, DateTimeField)
+
+
+@cache
+def _insert_statement(vendor: str) -> tuple[list[Field], str]:
+    """The columns and the statement, built once per database vendor."""
+    fields = [f for f in RawEvent._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING".format(
+        quote(RawEvent._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        quote("event_id"),
+    )
+    return fields, sql
