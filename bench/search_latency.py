@@ -222,7 +222,7 @@ def index_corpus(documents: int, seed: int = SEED) -> None:
 
 
 # ---------------------------------------------------------------- the instance
-def bench_database_url() -> tuple[str, str]:
+def bench_database_url(name: str = BENCH_DATABASE) -> tuple[str, str]:
     """(server URL from BENCH_DATABASE_URL, URL of the bench's own database on that server)."""
     server = os.environ.get("BENCH_DATABASE_URL", "")
     if not server:
@@ -230,38 +230,37 @@ def bench_database_url() -> tuple[str, str]:
             "--database postgres needs BENCH_DATABASE_URL, e.g. "
             "postgres://postgres@127.0.0.1:54339/postgres (a server you started)"
         )
-    return server, urlsplit(server)._replace(path=f"/{BENCH_DATABASE}").geturl()
+    return server, urlsplit(server)._replace(path=f"/{name}").geturl()
 
 
-def recreate_database(server: str, create: bool) -> None:
-    """Drop the bench database on ``server`` and, with ``create``, make it afresh."""
+def recreate_database(server: str, create: bool, name: str = BENCH_DATABASE) -> None:
+    """Drop the bench database ``name`` on ``server`` and, with ``create``, make it afresh."""
     import psycopg
 
     try:
         with psycopg.connect(server, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             if create:
-                conn.execute(
-                    f"CREATE DATABASE \"{BENCH_DATABASE}\" ENCODING 'UTF8' TEMPLATE template0"
-                )
+                conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     except psycopg.Error as exc:
         raise BenchError(f"PostgreSQL at BENCH_DATABASE_URL: {exc}".strip()) from exc
 
 
-def drop_database() -> None:
+def drop_database(name: str = BENCH_DATABASE) -> None:
     """Cleanup: never let a failed drop hide the benchmark's own outcome."""
     try:
-        recreate_database(os.environ["BENCH_DATABASE_URL"], create=False)
+        recreate_database(os.environ["BENCH_DATABASE_URL"], create=False, name=name)
     except BenchError as exc:
-        print(f"could not drop {BENCH_DATABASE}: {exc}", file=sys.stderr)
+        print(f"could not drop {name}: {exc}", file=sys.stderr)
 
 
-def instance_env(tmp: Path, database: str) -> dict[str, str]:
+def instance_env(tmp: Path, database: str, name: str = BENCH_DATABASE) -> dict[str, str]:
+    """The instance's environment; for PostgreSQL, database ``name`` made afresh."""
     env = build_env(tmp)
     env["LOG_LEVEL"] = "WARNING"
     if database == "postgres":
-        server, url = bench_database_url()
-        recreate_database(server, create=True)
+        server, url = bench_database_url(name)
+        recreate_database(server, create=True, name=name)
         env["DATABASE_URL"] = url
     return env
 
