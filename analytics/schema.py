@@ -15,8 +15,8 @@ from analytics.models import EventType
 
 MAX_URL = 2048
 SHARE_METHODS = ("copy", "qr", "native", "wechat", "link")
-ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
+ID_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{6,32}")
 # Characters a browser always percent-encodes in an address: any of them means the value was
 # made up by hand (``<script>`` in a URL is refused here, not escaped later).
 URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f<>\"`\\]")
@@ -72,7 +72,7 @@ def _int(low: int, high: int) -> Callable[[Any], int]:
 
 def _pattern(regex: re.Pattern, what: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
-        if not isinstance(value, str) or not regex.match(value):
+        if not isinstance(value, str) or not regex.fullmatch(value):  # no trailing newline
             raise ValueError(f"must be {what}")
         return value
 

@@ -28,6 +28,7 @@ SKIP_PREFIXES = (
     "/static",
     "/search",
     "/collect",
+    "/qr",  # a QR code encodes its ?s= share token, which the page key leaves out
 )
 
 

@@ -1,6 +1,7 @@
 """Public helper views: page QR codes and the 404/500 pages."""
 
 import io
+import re
 
 import qrcode
 import qrcode.image.svg
@@ -9,15 +10,27 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from wagtail.models import Page
 
+# The shape of the share tokens the tracker mints (analytics checks the same shape at /collect;
+# content does not import analytics, which builds on it).
+SHARE_TOKEN = re.compile(r"[A-Za-z0-9_-]{6,32}")
+
 
 @cache_control(public=True, max_age=86400)
 def page_qr_code(request: HttpRequest, page_id: int) -> HttpResponse:
-    """An SVG QR code of a live page's full URL, for scanning into WeChat."""
+    """An SVG QR code of a live page's full URL, for scanning into WeChat.
+
+    ``?s=TOKEN`` (a share token the page minted) goes into the encoded URL, so whoever scans it
+    arrives through that share; a value that is not a token is ignored, not encoded.
+    """
     page = Page.objects.live().public().filter(pk=page_id).first()
     if page is None:
         raise Http404("No such page")
+    url = request.build_absolute_uri(page.url)
+    token = request.GET.get("s", "")
+    if SHARE_TOKEN.fullmatch(token):  # fullmatch: "$" alone would let a trailing newline through
+        url += f"?s={token}"
     image = qrcode.make(
-        request.build_absolute_uri(page.url),
+        url,
         image_factory=qrcode.image.svg.SvgPathImage,
         box_size=8,
     )

@@ -1,6 +1,7 @@
 """Public pages: home, article, supplier, material hub, insights, 404, feeds, sitemap, QR."""
 
 import pytest
+import qrcode
 from wagtail.rich_text import RichText
 
 from content.materials import ensure_material_hubs
@@ -149,6 +150,39 @@ def test_qr_code_is_svg_for_live_pages_only(client, published):
     assert ok["Content-Type"] == "image/svg+xml"
     assert ok.content.startswith(b"<?xml") or b"<svg" in ok.content[:200]
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "suffix"),
+    [
+        ({"s": "Ab3_x-9ZqK12"}, "?s=Ab3_x-9ZqK12"),
+        ({}, ""),
+        ({"s": "abc"}, ""),
+        ({"s": "abc def<script>"}, ""),
+        ({"s": "abcdefgh\n"}, ""),
+    ],
+    ids=["token", "none", "too-short", "not-a-token", "trailing-newline"],
+)
+def test_qr_code_carries_a_valid_share_token_only(client, published, monkeypatch, query, suffix):
+    first, _ = published
+    encoded = []
+    make = qrcode.make
+    monkeypatch.setattr(qrcode, "make", lambda data, **kw: encoded.append(data) or make(data, **kw))
+
+    response = client.get(f"/qr/{first.pk}.svg", query)
+
+    assert response.status_code == 200
+    assert encoded == [f"http://testserver{first.url}{suffix}"]
+    assert response["Cache-Control"] == "public, max-age=86400"
+
+
+def test_each_share_token_gets_its_own_qr_code(client, published):
+    first, _ = published
+
+    a = client.get(f"/qr/{first.pk}.svg", {"s": "tokenAAAAAA"})
+    b = client.get(f"/qr/{first.pk}.svg", {"s": "tokenBBBBBB"})
+
+    assert a.content != b.content  # the page cache must not hand out another share's code
 
 
 def test_english_ui_is_available(client, published):
