@@ -122,8 +122,8 @@ def _read(rng, ids, n, visitor, page_id, url, moment, referrer, token) -> Iterat
 
 def _identify_buyers(rng, per_day: int) -> None:
     """A third of the returning readers belong to known buyer companies."""
-    for number in range(0, per_day * 3, 3):
-        name, domain = COMPANIES[number % len(COMPANIES)]
+    for index, number in enumerate(range(0, per_day * 3, 3)):
+        name, domain = COMPANIES[index % len(COMPANIES)]
         person = f"{rng.choice(SURNAMES)}{number}"
         identify(f"demo-{number:05d}", email=f"buyer{number}@{domain}", name=person,
                  company=name, reason="demo")  # fmt: skip

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.documents import get_document_model
 
-from analytics.models import DailyRollup, RawEvent
+from analytics.models import Account, DailyRollup, RawEvent
 from content.models import ArticlePage, SupplierPage
 
 
@@ -29,6 +29,7 @@ def test_seed_demo_builds_a_living_site_and_is_idempotent(db, capsys):
         RawEvent.objects.filter(type="pageview").count()
     )
     assert DailyRollup.objects.filter(dimension="account").exists()
+    assert Account.objects.count() == 6  # every demo buyer company has contacts
     assert ArticlePage.objects.live().count() == 11
     assert SupplierPage.objects.live().count() == 3
     articles = ArticlePage.objects.filter(supplier__isnull=False)
