@@ -77,3 +77,19 @@ def test_a_missing_or_binary_file_is_a_clear_error(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_events", str(binary))
+
+
+def test_rollup_engagement_recomputes_a_range_and_refuses_a_reversed_one(tmp_path, capsys):
+    path = _write(tmp_path, [_line(), _line(ts="2026-04-05T09:00:00+08:00")])
+    call_command("import_events", str(path), "--no-progress")
+    DailyRollup.objects.all().delete()
+
+    call_command(
+        "rollup_engagement", "--start", "2026-04-03", "--end", "2026-04-05", "--no-progress"
+    )
+
+    assert "3 day(s) rolled up" in capsys.readouterr().out
+    site = DailyRollup.objects.filter(dimension="site").order_by("day")
+    assert [(str(r.day), r.views) for r in site] == [("2026-04-03", 1), ("2026-04-05", 1)]
+    with pytest.raises(CommandError, match="is after"):
+        call_command("rollup_engagement", "--start", "2026-04-05", "--end", "2026-04-03")
