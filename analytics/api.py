@@ -9,12 +9,13 @@ from ninja.security import django_auth
 
 from analytics.queries.reading_now import reading_now
 from analytics.shares import share_tree
+from content.staff import is_platform_staff
 
 router = Router(auth=django_auth, tags=["analytics"])
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not request.user.is_staff:
+    if not is_platform_staff(request.user):  # the same staff as the admin's Engagement page
         raise HttpError(403, "platform staff only")
 
 

@@ -1,9 +1,7 @@
 """Admin: the engagement overview (reading now, recent days, channels, top articles, bots) and
 an article's share chain, for platform staff."""
 
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,16 +15,11 @@ from analytics.models import Account, Contact, IdentityChange
 from analytics.queries.overview import overview
 from analytics.queries.reading_now import reading_now
 from analytics.shares import share_tree
+from content.staff import StaffMenuItem, platform_staff_view
 
 
-def _is_platform_staff(request: HttpRequest) -> bool:
-    return request.user.is_superuser or request.user.has_perm("auth.add_group")
-
-
-@permission_required("wagtailadmin.access_admin", raise_exception=True)
+@platform_staff_view
 def engagement(request: HttpRequest) -> HttpResponse:
-    if not _is_platform_staff(request):
-        return redirect("wagtailadmin_home")
     now = reading_now()
     titles = dict(Page.objects.filter(pk__in=[p for p, _ in now.pages]).values_list("pk", "title"))
     context = {
@@ -48,10 +41,6 @@ def register_analytics_urls() -> list:
 
 @hooks.register("register_admin_menu_item")
 def engagement_menu_item() -> MenuItem:
-    class StaffMenuItem(MenuItem):
-        def is_shown(self, request: HttpRequest) -> bool:
-            return _is_platform_staff(request)
-
     return StaffMenuItem(
         _("Engagement"), reverse("analytics_engagement"), icon_name="view", order=850
     )

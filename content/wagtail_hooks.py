@@ -15,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.models import Material
+from content.staff import PLATFORM_PERMISSION, StaffMenuItem
 from content.workspaces import UsernameTakenError, add_supplier_user, create_supplier
 
 
@@ -44,7 +45,7 @@ class OnboardSupplierForm(forms.Form):
     )
 
 
-@permission_required("auth.add_group", raise_exception=True)
+@permission_required(PLATFORM_PERMISSION, raise_exception=True)
 def onboard_supplier(request: HttpRequest) -> HttpResponse:
     """Create a supplier workspace and its first login from the admin."""
     form = OnboardSupplierForm(request.POST or None)
@@ -71,10 +72,6 @@ def register_onboarding_url() -> list:
 
 @hooks.register("register_admin_menu_item")
 def onboarding_menu_item() -> MenuItem:
-    class OnboardMenuItem(MenuItem):
-        def is_shown(self, request: HttpRequest) -> bool:
-            return request.user.has_perm("auth.add_group")
-
-    return OnboardMenuItem(
+    return StaffMenuItem(
         _("Onboard supplier"), reverse("content_onboard_supplier"), icon_name="group", order=210
     )
