@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from analytics.collect import Origin, site_hosts, stamp
+from analytics.collect import Origin, insert_events, site_hosts, stamp
 from analytics.days import local_day
 from analytics.enrich import Client, classify_client
 from analytics.models import FilteredHit, RawEvent
@@ -81,7 +81,7 @@ def _store(rows: list[RawEvent], report: BackfillReport) -> None:
         existing = set(RawEvent.objects.filter(event_id__in=ids).values_list("event_id", flat=True))
         new = [row for row in rows if row.event_id not in existing]
         unique = list({row.event_id: row for row in new}.values())
-        RawEvent.objects.bulk_create(unique, ignore_conflicts=True)
+        insert_events(unique)  # the same write as /collect
     report.stored += len(unique)
     report.duplicates += len(rows) - len(unique)
     report.days |= {local_day(row.occurred_at) for row in unique}

@@ -3,7 +3,6 @@ reversible, and each one re-rolls the days it touches so earlier history joins t
 
 import re
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
@@ -205,13 +204,13 @@ def visitor_days(visitor_ids: list[str]) -> list[date]:
     return sorted({local_day(m) for m in moments})
 
 
-def reroll_visitor_days(visitor_ids: list[str], enqueue: Callable | None = None) -> None:
+def reroll_visitor_days(visitor_ids: list[str]) -> None:
     """Queue the recomputation of every day the visitors' history lies on."""
     from analytics.tasks import process_days  # tasks import this module
 
     days = visitor_days(visitor_ids)
     if days:
-        (enqueue or process_days.delay)([d.isoformat() for d in days])
+        process_days.delay([d.isoformat() for d in days])
 
 
 def link_user_visitors(start: datetime, end: datetime) -> int:
@@ -229,11 +228,14 @@ def link_user_visitors(start: datetime, end: datetime) -> int:
             visitor_id__in={v for v, _ in pairs}, contact__user_id__isnull=False
         ).values_list("visitor_id", "contact__user_id")
     )
-    users = get_user_model().objects.in_bulk({u for _, u in pairs - known})
+    user_ids = {u for _, u in pairs - known}
+    admin_users = get_user_model().objects.with_perm("wagtailadmin.access_admin")
+    buyers = get_user_model().objects.filter(pk__in=user_ids).exclude(pk__in=admin_users)
+    users = buyers.in_bulk()
     linked = 0
     for visitor_id, user_id in sorted(pairs - known):
         user = users.get(user_id)
-        if user and not user.has_perm("wagtailadmin.access_admin"):
+        if user:
             identify(
                 visitor_id,
                 user_id=user.pk,

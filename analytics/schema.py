@@ -4,7 +4,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from analytics.models import EventType
+from content.share_links import SHARE_TOKEN
 
 MAX_URL = 2048
 SHARE_METHODS = ("copy", "qr", "native", "wechat", "link")
 ID_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
-TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{6,32}")
 # Characters a browser always percent-encodes in an address: any of them means the value was
 # made up by hand (``<script>`` in a URL is refused here, not escaped later).
 URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f<>\"`\\]")
@@ -94,7 +94,7 @@ def _timestamp(value: Any) -> datetime:
         raise ValueError("must be an ISO 8601 date and time, e.g. 2026-05-01T09:30:00+08:00")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
-    if parsed > timezone.now() + timezone.timedelta(minutes=5):
+    if parsed > timezone.now() + timedelta(minutes=5):
         raise ValueError("is in the future")
     return parsed
 
@@ -114,7 +114,7 @@ FIELDS: dict[str, Callable[[Any], Any]] = {
     "referrer": lambda v: _url(v, allow_empty=True),
     "engaged_ms": _int(0, 24 * 3600 * 1000),
     "scroll_pct": _int(0, 100),
-    "share_token": _pattern(TOKEN_RE, "6–32 letters, digits, '-' or '_'"),
+    "share_token": _pattern(SHARE_TOKEN, "6–32 letters, digits, '-' or '_'"),
     "pageview_id": _uuid,
     "target": _url,
     "method": _choice(SHARE_METHODS),

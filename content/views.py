@@ -1,7 +1,6 @@
 """Public helper views: page QR codes and the 404/500 pages."""
 
 import io
-import re
 
 import qrcode
 import qrcode.image.svg
@@ -10,9 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from wagtail.models import Page
 
-# The shape of the share tokens the tracker mints (analytics checks the same shape at /collect;
-# content does not import analytics, which builds on it).
-SHARE_TOKEN = re.compile(r"[A-Za-z0-9_-]{6,32}")
+from content.share_links import SHARE_TOKEN
 
 
 @cache_control(public=True, max_age=86400)
@@ -27,7 +24,7 @@ def page_qr_code(request: HttpRequest, page_id: int) -> HttpResponse:
         raise Http404("No such page")
     url = request.build_absolute_uri(page.url)
     token = request.GET.get("s", "")
-    if SHARE_TOKEN.fullmatch(token):  # fullmatch: "$" alone would let a trailing newline through
+    if SHARE_TOKEN.fullmatch(token):
         url += f"?s={token}"
     image = qrcode.make(
         url,
