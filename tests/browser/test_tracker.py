@@ -1,6 +1,5 @@
 """Headless Chromium: what the tracker sends to /collect matches what a reader really did."""
 
-import os
 import re
 import subprocess
 import time
@@ -14,19 +13,9 @@ from analytics import views as collect_views
 from analytics.models import RawEvent
 from content.demo import seed
 from content.models import ArticlePage
+from tests.browser.chromium import ARTIFACTS, CHROMIUM_ARGS, require_chromium
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Headless Chromium says "HeadlessChrome", which /collect files as a bot and does not store.
 # Set with --user-agent, not per context: Playwright's override misses beacons sent on unload.
 DESKTOP_UA = (
@@ -81,18 +70,8 @@ def received(monkeypatch) -> list[dict]:
 
 
 @pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop, sync ORM
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; bin/test installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--user-agent={DESKTOP_UA}"]
-        )
-        yield chromium
-        chromium.close()
+def chromium_args() -> list[str]:
+    return [*CHROMIUM_ARGS, f"--user-agent={DESKTOP_UA}"]
 
 
 @pytest.fixture
@@ -103,15 +82,13 @@ def tabbed_browser(tmp_path) -> Iterator:
     never hides one. Attached with no_defaults, its default context behaves like a reader's
     window: the tab behind another one is hidden and fires visibilitychange.
     """
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; bin/test installs Debian's chromium")
     profile = tmp_path / "profile"
     chromium = subprocess.Popen(
         [
-            CHROMIUM,
+            executable,
             "--headless",
             *CHROMIUM_ARGS,
             "--remote-debugging-port=0",  # a free port, written to DevToolsActivePort

@@ -1,0 +1,22 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, with the flags a module asks for."""
+
+import pytest
+
+from tests.browser.chromium import CHROMIUM_ARGS, require_chromium
+
+
+@pytest.fixture
+def chromium_args() -> list[str]:
+    """Command-line flags for Chromium; a test module overrides this fixture to add its own."""
+    return CHROMIUM_ARGS
+
+
+@pytest.fixture
+def browser(chromium_args):
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=chromium_args)
+        yield chromium
+        chromium.close()
