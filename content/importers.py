@@ -4,6 +4,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 from django.db import DatabaseError, transaction
@@ -20,6 +21,23 @@ REQUIRED = ("external_id", "supplier", "kind", "title", "summary", "body", "publ
 OPTIONAL = ("materials", "origin", "tags")
 MAX_TAG_LENGTH = 100  # taggit's column
 MAX_LEN = {"external_id": 80, "supplier": 255, "title": 255, "summary": 400, "origin": 60}
+
+
+class ImportFileError(ValueError):
+    """A file an importer cannot read at all (missing, not UTF-8 text)."""
+
+
+def read_lines(file: Path) -> list[str]:
+    """The lines of a UTF-8 text file (a leading BOM dropped), as every JSON Lines import reads
+    them. Only line breaks split lines: U+2028 inside a JSON string does not."""
+    if not file.is_file():
+        raise ImportFileError(f"{file}: no such file")
+    with file.open(encoding="utf-8-sig", errors="strict") as handle:
+        try:
+            return handle.readlines()
+        except UnicodeDecodeError as exc:
+            message = f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+            raise ImportFileError(message) from exc
 
 
 class LineError(Exception):

@@ -93,3 +93,12 @@ def test_rollup_engagement_recomputes_a_range_and_refuses_a_reversed_one(tmp_pat
     assert [(str(r.day), r.views) for r in site] == [("2026-04-03", 1), ("2026-04-05", 1)]
     with pytest.raises(CommandError, match="is after"):
         call_command("rollup_engagement", "--start", "2026-04-05", "--end", "2026-04-03")
+
+
+def test_a_line_separator_inside_a_json_string_does_not_split_the_line(tmp_path, capsys):
+    path = _write(tmp_path, [_line(user_agent=CHROME + "\u2028")])  # written unescaped
+
+    call_command("import_events", str(path), "--no-progress")
+
+    assert "1 stored" in capsys.readouterr().out
+    assert RawEvent.objects.count() == 1

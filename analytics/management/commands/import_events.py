@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from analytics.backfill import import_events
 from analytics.processing import process_day
+from content.importers import ImportFileError, read_lines
 
 
 class Command(BaseCommand):
@@ -20,14 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bars.")
 
     def handle(self, *args, file: Path, no_progress: bool, **options) -> None:
-        if not file.is_file():
-            raise CommandError(f"{file}: no such file")
         try:
-            lines = file.read_text(encoding="utf-8-sig").splitlines()
-        except UnicodeDecodeError as exc:
-            raise CommandError(
-                f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})"
-            ) from exc
+            lines = read_lines(file)
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
         bar = tqdm(total=len(lines), unit="line", disable=no_progress or None, file=self.stderr)
         report = import_events(lines, on_line=bar.update)
         bar.close()

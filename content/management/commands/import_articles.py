@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from content.importers import import_articles
+from content.importers import ImportFileError, import_articles, read_lines
 
 
 class Command(BaseCommand):
@@ -21,15 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
     def handle(self, *args, file: Path, create_suppliers: bool, no_progress: bool, **options):
-        if not file.is_file():
-            raise CommandError(f"{file}: no such file")
-        with file.open(encoding="utf-8-sig", errors="strict") as handle:
-            try:
-                lines = handle.readlines()
-            except UnicodeDecodeError as exc:
-                raise CommandError(
-                    f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})"
-                ) from exc
+        try:
+            lines = read_lines(file)
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
         bar = tqdm(total=len(lines), unit="line", disable=no_progress or None, file=self.stderr)
         report = import_articles(lines, create_suppliers=create_suppliers, on_line=bar.update)
         bar.close()
