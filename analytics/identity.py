@@ -63,8 +63,18 @@ def company_account(name: str = "", credit_code: str = "", email: str = "") -> A
 
 
 def _fill(obj: Account | Contact, **values: object) -> None:
-    """Set blank fields from values; known facts are never overwritten."""
-    changed = [k for k, v in values.items() if v and not getattr(obj, k)]
+    """Set blank fields from values. Known facts are never overwritten, and a unique value that
+    another row holds is left there (a merged contact keeps its email so the merge can be
+    undone; an account keeps the domain it was found by)."""
+    model = type(obj)
+    others = model.objects.exclude(pk=obj.pk)
+    changed = [
+        key
+        for key, value in values.items()
+        if value
+        and not getattr(obj, key)
+        and not (model._meta.get_field(key).unique and others.filter(**{key: value}).exists())
+    ]
     for key in changed:
         setattr(obj, key, values[key])
     if changed:
@@ -98,11 +108,6 @@ def identify(
     contact = matches[0] if matches else Contact.objects.create()
     for other in matches[1:]:
         merge_contacts(contact, other, reason=f"same person: {reason}")
-    # A merged contact keeps its email or phone (undo needs it); lookups reach the survivor.
-    taken = Contact.objects.exclude(pk=contact.pk)
-    email = "" if email and taken.filter(email=email).exists() else email
-    phone = "" if phone and taken.filter(phone=phone).exists() else phone
-    user_id = None if user_id and taken.filter(user_id=user_id).exists() else user_id
     _fill(contact, email=email or None, phone=phone or None, name=name.strip(), user_id=user_id)
     account = company_account(company, credit_code, email)
     if account and not contact.account_id:

@@ -5,7 +5,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from analytics.collect import foreign_urls, make_origin, record_events
+from analytics.collect import Origin, foreign_urls, make_origin, record_events
 from analytics.enrich import classify_client
 from analytics.schema import SchemaError, parse_batch
 
@@ -70,7 +70,7 @@ def collect(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def _origin(request: HttpRequest):
+def _origin(request: HttpRequest) -> Origin:
     user_agent = request.headers.get("User-Agent", "")
     user_id = None
     if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:

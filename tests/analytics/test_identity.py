@@ -210,3 +210,16 @@ def test_identity_undo_command_reverses_a_link_and_refuses_twice(capsys):
         call_command("identity_undo", str(change.change_id))
     with pytest.raises(CommandError, match="not a change id"):
         call_command("identity_undo", "42")
+
+
+def test_a_company_domain_another_account_holds_is_not_copied_onto_a_second_one():
+    by_domain = identify("visitor-dom1", email="a@shared-domain.cn", company="域名公司")
+    by_code = identify("visitor-code", phone="13700001111", company="代码公司",
+                       credit_code="91110000101234567X")  # fmt: skip
+
+    later = identify("visitor-both", email="b@shared-domain.cn", credit_code="91110000101234567X")
+
+    assert later.account == by_code.account  # the credit code decides first
+    by_code.account.refresh_from_db()
+    assert by_code.account.email_domain is None  # still the other account's domain
+    assert by_domain.account.email_domain == "shared-domain.cn"
