@@ -3,10 +3,8 @@
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from bench.page_serving import (
     log_problems,
     manage,
     marked,
+    run_with_wrk,
     start_gunicorn,
     stop,
     wait_healthy,
@@ -403,29 +402,20 @@ def bench(args: argparse.Namespace, tmp: Path) -> bool:
     if counts["_filtered"]:
         print(f"\n{counts['_filtered']} events were filtered as bots: check the User-Agent")
     print(f"\nwall time: {time.monotonic() - started:.0f} s")
-    return all(o.persisted >= o.acknowledged for o in outcomes)
+    lossless = all(o.persisted >= o.acknowledged for o in outcomes)
+    if not lossless:
+        print("LOSS: acknowledged events are missing from the database", file=sys.stderr)
+    return lossless
 
 
 def main() -> int:
     args = parse_args()
-    if not shutil.which("wrk"):
-        print("this benchmark needs wrk on PATH: apt-get install -y wrk", file=sys.stderr)
-        return 2
-    try:
-        with tempfile.TemporaryDirectory(
-            prefix="yaoyun-ingestion-", ignore_cleanup_errors=True
-        ) as tmp:
-            lossless = bench(args, Path(tmp))
-    except BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 1
-    finally:
+
+    def cleanup() -> None:
         if args.database == "postgres" and os.environ.get("BENCH_DATABASE_URL"):
             drop_database(BENCH_DATABASE)
-    if lossless:
-        return 0
-    print("LOSS: acknowledged events are missing from the database", file=sys.stderr)
-    return 1
+
+    return run_with_wrk(lambda tmp: bench(args, tmp), "yaoyun-ingestion-", cleanup)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -307,20 +308,29 @@ def bench(args: argparse.Namespace, tmp: Path) -> None:
     log_problems(log_path)
 
 
-def main() -> int:
-    args = parse_args()
+def run_with_wrk(
+    measure: Callable[[Path], bool | None], prefix: str, cleanup: Callable[[], None] | None = None
+) -> int:
+    """Run a benchmark in a temporary directory; the exit code every bench/ script returns:
+    2 without wrk, 1 when set-up fails or ``measure`` returns False, 0 otherwise."""
     if shutil.which("wrk") is None:
         print("wrk is not installed; install it (e.g. `apt-get install -y wrk`) and rerun.")
         return 2
-    tmp = Path(tempfile.mkdtemp(prefix="yaoyun-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        bench(args, tmp)
+        return 1 if measure(tmp) is False else 0
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+        if cleanup:
+            cleanup()
+
+
+def main() -> int:
+    args = parse_args()
+    return run_with_wrk(lambda tmp: bench(args, tmp), "yaoyun-bench-")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,9 @@ import datetime as dt
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import unicodedata
 import urllib.error
@@ -34,6 +32,7 @@ from bench.page_serving import (
     manage,
     marked,
     parse_wrk,
+    run_with_wrk,
     start_gunicorn,
     stop,
     wait_healthy,
@@ -469,20 +468,12 @@ def bench(args: argparse.Namespace, tmp: Path) -> None:
 
 def main() -> int:
     args = parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk is not installed; install it (e.g. `apt-get install -y wrk`) and rerun.")
-        return 2
-    tmp = Path(tempfile.mkdtemp(prefix="yaoyun-search-bench-"))
-    try:
-        bench(args, tmp)
-    except BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    def cleanup() -> None:
         if args.database == "postgres" and os.environ.get("BENCH_DATABASE_URL"):
             drop_database()
-    return 0
+
+    return run_with_wrk(lambda tmp: bench(args, tmp), "yaoyun-search-bench-", cleanup)
 
 
 if __name__ == "__main__":
