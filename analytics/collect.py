@@ -12,8 +12,12 @@ from django.db.models import DateTimeField, Field, UUIDField
 from django.http.request import split_domain_port
 from django.utils import timezone
 
-from analytics.enrich import Client, classify_channel, daily_visitor_id, truncate_ip
+from analytics.enrich import Client, classify_channel, truncate_ip
 from analytics.models import FilteredHit, RawEvent
+from analytics.pages import PageResolver
+from content.visitors import daily_visitor_id
+
+PAGE_ID_CORRECTED = "page-id"  # FilteredHit reason: events stored with the server's page_id
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,9 @@ def record_events(events: list[dict[str, Any]], origin: Origin) -> int:
     """Store a batch in one transaction; events already stored (same event_id) are skipped.
 
     Returns once the rows are committed, so the caller may acknowledge. Re-sending a batch,
-    whole or in part, is harmless: the unique event_id makes the write idempotent.
+    whole or in part, is harmless: the unique event_id makes the write idempotent. Events of a
+    bot are counted in FilteredHit, not stored; events whose page_id the client misreported are
+    stored with the right one and counted there too.
     """
     if origin.client.bot_reason:
         FilteredHit.objects.create(
@@ -109,9 +115,31 @@ def record_events(events: list[dict[str, Any]], origin: Origin) -> int:
             events=len(events),
         )
         return 0
+    corrected = correct_page_ids(events)
     rows = [stamp(event, origin) for event in events]
     insert_events(rows)
+    if corrected:
+        FilteredHit.objects.create(
+            day=timezone.localdate(origin.received_at), reason=PAGE_ID_CORRECTED, events=corrected
+        )
     return len(rows)
+
+
+def correct_page_ids(events: list[dict[str, Any]]) -> int:
+    """Give every event the id of the live page its url shows (None when there is none).
+
+    The client's page_id is a claim anyone can make up (inflating another supplier's article);
+    the url is what the reader had open. A mismatch is corrected rather than refused, so a real
+    reader's event is never lost to a stale page (an article moved while the tab stayed open).
+    Returns how many events claimed a page their url is not.
+    """
+    resolver, corrected = PageResolver(), 0
+    for event in events:
+        claimed, actual = event.get("page_id"), resolver.page_id(event["url"])
+        if claimed is not None and claimed != actual:
+            corrected += 1
+        event["page_id"] = actual
+    return corrected
 
 
 def insert_events(rows: list[RawEvent]) -> None:

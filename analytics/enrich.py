@@ -1,24 +1,13 @@
-"""Server-side enrichment of an event: channel, device class, bot test, truncated IP, daily id."""
+"""Server-side enrichment of an event: channel, device class, bot test and truncated IP."""
 
-import hashlib
-import hmac
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
-from django.conf import settings
+from content.visitors import bot_reason
 
-# Crawlers, monitors, HTTP libraries and automated or headless browsers. Checked before storing,
-# so none of them reaches the data; they are counted in FilteredHit instead.
-BOT_UA = re.compile(
-    r"bot\b|bot/|spider|crawl|slurp|headless|phantomjs|puppeteer|playwright|selenium|webdriver"
-    r"|lighthouse|pagespeed|curl/|wget/|python-|aiohttp|go-http-client|java/|okhttp|httpclient"
-    r"|scrapy|node-fetch|axios/|libwww|yisou|bytespider|mediapartners|facebookexternalhit"
-    r"|feedfetcher|pingdom|uptime|monitor|preview",
-    re.IGNORECASE,
-)
 SEARCH_ENGINES = {
     "baidu.com": "baidu",
     "sogou.com": "sogou",
@@ -58,19 +47,10 @@ class Client:
     bot_reason: str  # "" when a person's browser sent it
 
 
-def classify_client(user_agent: str, headers: dict[str, str]) -> Client:
-    purpose = (headers.get("Sec-Purpose") or headers.get("X-Purpose") or "").lower()
-    if not user_agent.strip():
-        reason = "empty-ua"
-    elif "prefetch" in purpose or "preview" in purpose:
-        reason = "prefetch"
-    elif "headless" in user_agent.lower():
-        reason = "headless"
-    elif BOT_UA.search(user_agent):
-        reason = "bot"
-    else:
-        reason = ""
+def classify_client(user_agent: str, headers: Mapping[str, str]) -> Client:
+    """Device, browser and the bot test (crawlerdetect, cached per user agent) of one request."""
     wechat = "MicroMessenger" in user_agent
+    reason = bot_reason(user_agent, headers)
     return Client(_device(user_agent), _browser(user_agent), wechat, reason)
 
 
@@ -149,14 +129,3 @@ def truncate_ip(address: str) -> str:
         ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
-
-
-def daily_visitor_id(day: date, address: str, user_agent: str, host: str) -> str:
-    """An anonymous id that is stable for one reader for one day and unlinkable across days.
-
-    Keyed with the secret key and the date; the full address is hashed here and stored nowhere,
-    so the id cannot be reversed or recomputed from what the database holds.
-    """
-    key = hmac.new(settings.SECRET_KEY.encode(), day.isoformat().encode(), hashlib.sha256).digest()
-    digest = hmac.new(key, f"{address}|{user_agent}|{host}".encode(), hashlib.sha256).hexdigest()
-    return f"d-{digest[:24]}"

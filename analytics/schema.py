@@ -20,6 +20,7 @@ ID_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 # Characters a browser always percent-encodes in an address: any of them means the value was
 # made up by hand (``<script>`` in a URL is refused here, not escaped later).
 URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f<>\"`\\]")
+INVALID_TEXT = "is not valid text (contains a lone UTF-16 surrogate)"
 REQUIRED = {
     EventType.PAGEVIEW: (),
     EventType.ENGAGEMENT: ("pageview_id", "engaged_ms"),
@@ -36,6 +37,16 @@ class SchemaError(Exception):
     def __init__(self, detail: list[dict[str, str]]) -> None:
         super().__init__("; ".join(f"{d['field']}: {d['message']}" for d in detail))
         self.detail = detail
+
+
+def _is_text(value: str) -> bool:
+    """False for a string no database can store: JSON's ``\\ud800`` escapes decode to lone
+    surrogates, which are not Unicode text: the insert would fail on them."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _uuid(value: Any) -> uuid.UUID:
@@ -135,6 +146,9 @@ def validate_event(raw: Any, where: str, *, fields: dict = FIELDS) -> dict[str, 
     event: dict[str, Any] = {}
     for name, value in raw.items():
         if name in fields and value is not None:
+            if isinstance(value, str) and not _is_text(value):
+                errors.append({"field": f"{where}.{name}", "message": INVALID_TEXT})
+                continue
             try:
                 event[name] = fields[name](value)
             except ValueError as exc:

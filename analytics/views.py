@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from analytics.collect import Origin, foreign_urls, make_origin, record_events
 from analytics.enrich import classify_client
 from analytics.schema import SchemaError, parse_batch
+from content.visitors import client_address
 
 ACCEPTED_TYPES = ("application/json", "text/plain", "")  # sendBeacon sends text/plain
 
@@ -16,14 +17,6 @@ def _error(status: int, code: str, field: str, message: str) -> JsonResponse:
     return JsonResponse(
         {"error": code, "detail": [{"field": field, "message": message}]}, status=status
     )
-
-
-def _client_address(request: HttpRequest) -> str:
-    if settings.ANALYTICS_TRUST_X_FORWARDED_FOR:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.rsplit(",", 1)[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _read_body(request: HttpRequest) -> bytes | None:
@@ -77,7 +70,7 @@ def _origin(request: HttpRequest) -> Origin:
         user_id = request.user.pk
     privacy = request.headers.get("DNT") == "1" or request.headers.get("Sec-GPC") == "1"
     return make_origin(
-        address=_client_address(request),
+        address=client_address(request),
         user_agent=user_agent,
         host=request.get_host(),
         client=classify_client(user_agent, request.headers),

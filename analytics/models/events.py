@@ -61,7 +61,9 @@ class RawEvent(models.Model):
 
 
 class FilteredHit(models.Model):
-    """Events /collect refused to store because a bot or a prefetch sent them, counted per post."""
+    """Events /collect filtered, counted per post: not stored because a bot or a prefetch sent
+    them (reasons empty-ua, prefetch, headless, bot), or stored with the page their url shows
+    instead of the page_id the client claimed (reason page-id)."""
 
     day = models.DateField()
     reason = models.CharField(max_length=16)

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from analytics.models import FilteredHit
 from analytics.processing import process_day
 from tests.analytics.helpers import event, post, reading
+from tests.factories import ArticlePageFactory
 
 
 @pytest.fixture
@@ -16,14 +17,24 @@ def staff(site):
     return get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456")
 
 
-def test_reading_now_counts_visitors_of_the_last_five_minutes(client, staff):
+def _on(page, events: list[dict]) -> list[dict]:
+    return [{**e, "url": f"http://testserver{page.url}", "page_id": page.pk} for e in events]
+
+
+def test_reading_now_counts_visitors_of_the_last_five_minutes(client, staff, supplier_a):
+    one, two = (
+        ArticlePageFactory(parent=supplier_a.page),
+        ArticlePageFactory(parent=supplier_a.page),
+    )
+    for page in (one, two):
+        page.save_revision().publish()
     client.get("/api/v1/openapi.json")  # build the API's schemas before freezegun fakes `date`
     with freeze_time("2026-05-01T10:00:00+08:00"):
-        post(client, reading(page_id=11, visitor_id="visitor-old"))
+        post(client, _on(one, reading(visitor_id="visitor-old")))
     with freeze_time("2026-05-01T10:06:00+08:00"):
-        post(client, reading(page_id=11, visitor_id="visitor-aaa"))
-        post(client, reading(page_id=12, visitor_id="visitor-bbb"))
-        post(client, [event(page_id=12, visitor_id="visitor-aaa")])
+        post(client, _on(one, reading(visitor_id="visitor-aaa")))
+        post(client, _on(two, reading(visitor_id="visitor-bbb")))
+        post(client, _on(two, [event(visitor_id="visitor-aaa")]))
         client.force_login(staff)
         response = client.get("/api/v1/analytics/reading-now/")
 
@@ -31,7 +42,7 @@ def test_reading_now_counts_visitors_of_the_last_five_minutes(client, staff):
     assert response.json() == {
         "visitors": 2,
         "minutes": 5,
-        "pages": [{"page_id": 12, "visitors": 2}, {"page_id": 11, "visitors": 1}],
+        "pages": [{"page_id": two.pk, "visitors": 2}, {"page_id": one.pk, "visitors": 1}],
     }
 
 
@@ -68,11 +79,17 @@ def test_admin_engagement_page_shows_days_channels_and_bots(client, staff):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "2026-05-01" in html
-    assert "search" in html
-    assert "bot: 1" in html
+    overview = response.context["overview"]
+    # the bot's event is not a view; the one reader's view came from a search engine
+    assert [(d["day"], d["views"], d["visitors"]) for d in overview.days] == [
+        (date(2026, 5, 1), 1, 1)
+    ]
+    assert [(c["key"], c["views"]) for c in overview.channels] == [("search", 1)]
+    # … and the page renders those rows, not just a heading that names the period
+    assert "<tr><td>2026-05-01</td><td>1</td><td>1</td>" in html
+    assert "<tr><td>search</td><td>1</td>" in html
+    assert "<li>bot: 1</li>" in html
     assert FilteredHit.objects.get().events == 1
-    assert response.context["overview"].days[0]["views"] == 1
 
 
 def test_supplier_users_are_sent_back_from_the_engagement_page(client, supplier_a):

@@ -7,7 +7,9 @@ import pytest
 from freezegun import freeze_time
 
 from analytics.models import FilteredHit, RawEvent
+from content.visitors import crawler_name
 from tests.analytics.helpers import CHROME, URL, WECHAT, event, post, reading
+from tests.factories import ArticlePageFactory
 
 
 @pytest.fixture(autouse=True)
@@ -15,8 +17,9 @@ def _db(db):
     pass
 
 
-def test_a_batch_is_stored_and_answered_with_204(client):
-    batch = reading(page_id=7)
+def test_a_batch_is_stored_and_answered_with_204(client, two_articles):
+    article, _ = two_articles
+    batch = _read(article, page_id=article.pk)
 
     response = post(client, batch)
 
@@ -27,7 +30,8 @@ def test_a_batch_is_stored_and_answered_with_204(client):
     engagement = stored[batch[2]["event_id"]]
     assert (engagement.engaged_ms, engagement.scroll_pct) == (42_000, 60)
     assert str(engagement.pageview_id) == batch[0]["event_id"]
-    assert stored[batch[0]["event_id"]].page_id == 7
+    assert {e.page_id for e in stored.values()} == {article.pk}
+    assert not FilteredHit.objects.exists()
 
 
 def test_the_same_batch_sent_twice_counts_once(client):
@@ -70,6 +74,14 @@ def test_a_single_event_object_is_accepted(client):
         ([], "body", "expected an event"),
         ("42", "body", "expected an event"),
         ([{**event(), "url": "https://evil.example/page"}], "events[0].url", "not a page of"),
+        ([{**event(), "url": "http://testserver/\ud800"}], "events[0].url", "not valid text"),
+        ([event(referrer="https://www.baidu.com/\udfff")], "events[0].referrer", "not valid text"),
+        (
+            [event("click", pageview_id=None, target="http://testserver/\ud83d")],
+            "events[0].target",
+            "not valid text",
+        ),
+        ([{**event(), "note\ud800": 1}], "events[0].note\ud800", "unknown field"),
     ],
     ids=[
         "unknown-type",
@@ -90,6 +102,10 @@ def test_a_single_event_object_is_accepted(client):
         "empty-batch",
         "number-body",
         "foreign-site",
+        "surrogate-in-url",
+        "surrogate-in-referrer",
+        "surrogate-in-target",
+        "surrogate-in-field-name",
     ],
 )
 def test_invalid_events_get_400_with_the_field_and_nothing_is_stored(client, body, field, message):
@@ -168,9 +184,25 @@ def test_other_methods_and_media_types_are_refused(client):
         ),
         ("python-requests/2.32", {}, "bot"),
         ("curl/8.5.0", {}, "bot"),
+        ("PostmanRuntime/7.36.0", {}, "bot"),
+        ("HTTPie/3.2.2", {}, "bot"),
+        ("Mozilla/5.0 (compatible; Qwantify/2.4w; +https://www.qwant.com/)/2.4w", {}, "bot"),
+        ("WhatsApp/2.23.20.0 A", {}, "bot"),
         (CHROME, {"HTTP_SEC_PURPOSE": "prefetch"}, "prefetch"),
     ],
-    ids=["no-agent", "baidu", "sogou", "headless", "requests", "curl", "prefetch"],
+    ids=[
+        "no-agent",
+        "baidu",
+        "sogou",
+        "headless",
+        "requests",
+        "curl",
+        "postman",
+        "httpie",
+        "qwant",
+        "link-preview",
+        "prefetch",
+    ],
 )
 def test_bots_are_counted_not_stored(client, agent, headers, reason):
     response = post(client, reading(page_id=1), agent=agent, **headers)
@@ -301,3 +333,102 @@ def test_a_logged_in_reader_is_stamped_with_the_user(client, django_user_model):
     post(client, [event()])
 
     assert RawEvent.objects.get().user_id == user.pk
+
+
+@pytest.fixture
+def two_articles(supplier_a, supplier_b):
+    a = ArticlePageFactory(parent=supplier_a.page, title="岷县黄芪", slug="minxian-huangqi")
+    b = ArticlePageFactory(parent=supplier_b.page, title="文山三七", slug="wenshan-sanqi")
+    for page in (a, b):
+        page.save_revision().publish()
+    return a, b
+
+
+def _url(page) -> str:
+    return f"http://testserver{page.url}"
+
+
+def _read(page, **pageview) -> list[dict]:
+    """A pageview, scroll and engagement, all on ``page``'s url."""
+    return [{**e, "url": _url(page)} for e in reading(**pageview)]
+
+
+def test_a_page_id_the_url_contradicts_is_corrected_and_counted(client, two_articles):
+    a, b = two_articles
+    # someone inflating B's article while reading A's (or replaying A's url with B's id)
+    batch = _read(a, page_id=b.pk)
+
+    response = post(client, batch)
+
+    assert response.status_code == 204
+    assert set(RawEvent.objects.values_list("page_id", flat=True)) == {a.pk}
+    assert RawEvent.objects.count() == 3  # a real reader's events are kept, not refused
+    hit = FilteredHit.objects.get()
+    assert (hit.reason, hit.events) == ("page-id", 1)  # only the pageview claimed a page
+
+
+def test_a_missing_page_id_is_filled_from_the_url_and_not_counted(client, two_articles):
+    a, _ = two_articles
+
+    post(client, [event(url=_url(a) + "?s=abc123&utm_source=x")])
+
+    assert RawEvent.objects.get().page_id == a.pk
+    assert not FilteredHit.objects.exists()
+
+
+def test_a_url_of_no_live_page_stores_no_page(client, two_articles, supplier_a):
+    a, b = two_articles
+    draft = ArticlePageFactory(parent=supplier_a.page, slug="draft-only", live=False)
+    b.unpublish()
+
+    post(client, [event(url="http://testserver/search/?q=黄芪", page_id=a.pk)])
+    post(client, [event(url=_url(b), page_id=b.pk)])
+    post(
+        client, [event(url=f"http://testserver{supplier_a.page.url}draft-only/", page_id=draft.pk)]
+    )
+
+    assert list(RawEvent.objects.values_list("page_id", flat=True)) == [None, None, None]
+    assert sum(FilteredHit.objects.filter(reason="page-id").values_list("events", flat=True)) == 3
+
+
+def test_the_url_map_follows_a_slug_change(
+    client, two_articles, django_capture_on_commit_callbacks
+):
+    a, _ = two_articles
+    old = _url(a)
+    post(client, [event(url=old)])  # remembered: old path → a
+
+    a.slug = "minxian-huangqi-2026"
+    with django_capture_on_commit_callbacks(execute=True):
+        a.save_revision().publish()
+    a.refresh_from_db()
+    assert _url(a) != old
+    post(client, [event(url=old)])
+    post(client, [event(url=_url(a))])
+
+    assert list(RawEvent.objects.order_by("id").values_list("page_id", flat=True)) == [
+        a.pk,
+        None,
+        a.pk,
+    ]
+
+
+def test_the_url_map_is_asked_once_per_path(client, two_articles, django_assert_num_queries):
+    a, _ = two_articles
+    post(client, [event(url=_url(a))])
+
+    # the second post of the same page: no site or page lookup, only the insert's queries
+    with django_assert_num_queries(3):  # SAVEPOINT, the INSERT (executemany), RELEASE
+        post(client, _read(a, page_id=a.pk))
+
+    assert RawEvent.objects.filter(page_id=a.pk).count() == 4
+
+
+def test_the_crawler_test_runs_once_per_user_agent(client):
+    crawler_name.cache_clear()
+
+    post(client, [event()])
+    post(client, [event()])
+
+    info = crawler_name.cache_info()
+    assert (info.misses, info.hits) == (1, 1)

@@ -1,0 +1,62 @@
+"""Which live page a tracked URL shows: /collect stores that, never the page_id a client claims.
+
+The answer for a (host, port, path) is kept in a per-process map, so /collect pays one shared-
+cache read per POST (the map's version) and a dictionary lookup per event; the database is asked
+once per new path. Any publish, unpublish, move, slug change, page delete or site edit changes
+the version (``forget_page_paths``), and every process drops its map on its next POST.
+"""
+
+import uuid
+from urllib.parse import unquote, urlsplit
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "analytics:page-paths:version"
+# Paths that resolve to no page are remembered too, so made-up URLs cost one query each; past
+# this many entries the map starts again rather than grow with whatever clients send.
+MAX_PATHS = 20_000
+
+_memo: dict[str, object] = {"version": None, "paths": {}}
+
+
+class PageResolver:
+    """Resolves the URLs of one batch against the map of the current version."""
+
+    def __init__(self) -> None:
+        version = cache.get(VERSION_KEY)
+        if version is None:  # first use, or the cache was cleared: a fresh token, never reused
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+        if _memo["version"] != version or len(_memo["paths"]) > MAX_PATHS:  # type: ignore[arg-type]
+            _memo["version"], _memo["paths"] = version, {}
+        self.paths: dict[tuple[str, int, str], int | None] = _memo["paths"]  # type: ignore[assignment]
+
+    def page_id(self, url: str) -> int | None:
+        """The id of the live page at ``url``, or None when no live page is there."""
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        key = ((parts.hostname or "").lower(), port, parts.path or "/")
+        if key not in self.paths:
+            self.paths[key] = _find_live_page(*key)
+        return self.paths[key]
+
+
+def _find_live_page(hostname: str, port: int, path: str) -> int | None:
+    """Wagtail's own routing for this tree: the site for the host, then the page by url_path."""
+    from wagtail.models import Page, Site
+    from wagtail.models.sites import get_site_for_hostname
+
+    try:
+        site = get_site_for_hostname(hostname, port)
+    except Site.DoesNotExist:
+        return None
+    root_path = site.root_page.url_path  # selected with the site
+    components = [c for c in unquote(path).split("/") if c]
+    url_path = root_path + "".join(f"{c}/" for c in components)
+    return Page.objects.filter(url_path=url_path, live=True).values_list("pk", flat=True).first()
+
+
+def forget_page_paths(**_kwargs: object) -> None:
+    """Connected to page and site changes: every process resolves paths afresh after commit."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))

@@ -1,0 +1,20 @@
+"""Page and site lifecycle receivers of analytics: /collect's URL → page map goes stale."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from analytics.pages import forget_page_paths
+
+
+def connect() -> None:
+    for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+        signal.connect(forget_page_paths, dispatch_uid=f"analytics-paths-{signal!r}")
+    post_save.connect(forget_page_paths, sender=Site, dispatch_uid="analytics-paths-site")
+    post_delete.connect(forget_page_paths, sender=Site, dispatch_uid="analytics-paths-site-d")
+    post_delete.connect(_page_deleted, dispatch_uid="analytics-paths-page-delete")
+
+
+def _page_deleted(sender: type, instance: object, **kwargs: object) -> None:
+    if isinstance(instance, Page):
+        forget_page_paths()
