@@ -13,6 +13,7 @@ from search.queries import (
     SearchRequest,
     SearchResponse,
     search_articles,
+    searcher_of,
     suggest,
 )
 
@@ -98,9 +99,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict:
     if data["page"] * data["page_size"] > MAX_RESULT_WINDOW:
         raise HttpError(400, f"page × page_size must not exceed {MAX_RESULT_WINDOW}")
     data["q"] = data["q"][:MAX_QUERY_LENGTH]
-    response = search_articles(
-        SearchRequest(**data), source="api", visitor_id=request.COOKIES.get("yy_vid", "")
-    )
+    response = search_articles(SearchRequest(**data), source="api", searcher=searcher_of(request))
     return response_payload(response)
 
 

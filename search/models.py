@@ -78,7 +78,11 @@ class SearchLog(models.Model):
     engine = models.CharField(max_length=40)
     latency_ms = models.FloatField()
     source = models.CharField(max_length=10, default="web")  # web | api | cli
-    visitor_id = models.CharField(max_length=64, blank=True)
+    visitor_id = models.CharField(max_length=64, blank=True)  # the tracker's cookie, if any
+    # Derived by the server (keyed daily hash of address, user agent and host): unlike the
+    # cookie, a client cannot choose it, so "several visitors" counts these.
+    daily_id = models.CharField(max_length=32, blank=True)
+    bot_reason = models.CharField(max_length=16, blank=True)  # "" when a person searched
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -5,6 +5,9 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
+from django.http import HttpRequest
+
+from content.visitors import bot_reason, request_daily_id
 from search.analysis import get_analyzer, normalize
 from search.engines import get_engine
 from search.engines.base import FACET_NAMES, EngineQuery, EngineResult
@@ -68,8 +71,31 @@ class SearchResponse:
         return max(1, -(-self.total // self.page_size))
 
 
+@dataclass(frozen=True)
+class Searcher:
+    """Who searched, for the log: the tracker's cookie id, the server's daily id, the bot test."""
+
+    visitor_id: str = ""
+    daily_id: str = ""
+    bot_reason: str = ""
+
+
+def searcher_of(request: HttpRequest) -> Searcher:
+    """The same crawler test (crawlerdetect, cached per user agent) and daily id as /collect."""
+    user_agent = request.headers.get("User-Agent", "")
+    return Searcher(
+        visitor_id=request.COOKIES.get("yy_vid", "")[:64],
+        daily_id=request_daily_id(request),
+        bot_reason=bot_reason(user_agent, request.headers),
+    )
+
+
 def search_articles(
-    request: SearchRequest, *, source: str = "web", visitor_id: str = "", log: bool = True
+    request: SearchRequest,
+    *,
+    source: str = "web",
+    searcher: Searcher = Searcher(),  # frozen: one shared default is safe
+    log: bool = True,
 ) -> SearchResponse:
     """Answer ``request`` from the configured engine; every word must match, and when nothing
     does, any word may (``relaxed``)."""
@@ -105,7 +131,7 @@ def search_articles(
     )
     response.latency_ms = round((time.perf_counter() - started) * 1000, 2)
     if log and (q or request.filters):
-        response.log_id = _log(request, response, source, visitor_id)
+        response.log_id = _log(request, response, source, searcher)
     return response
 
 
@@ -134,7 +160,7 @@ def _items(hits, terms: list[str]) -> list[SearchResultItem]:
     return items
 
 
-def _log(request: SearchRequest, response: SearchResponse, source: str, visitor_id: str) -> int:
+def _log(request: SearchRequest, response: SearchResponse, source: str, who: Searcher) -> int:
     entry = SearchLog.objects.create(
         query=response.query,
         normalized=normalize(response.normalized)[:400],
@@ -144,7 +170,9 @@ def _log(request: SearchRequest, response: SearchResponse, source: str, visitor_
         engine=response.engine,
         latency_ms=response.latency_ms,
         source=source,
-        visitor_id=visitor_id[:64],
+        visitor_id=who.visitor_id[:64],
+        daily_id=who.daily_id,
+        bot_reason=who.bot_reason,
     )
     return entry.pk
 

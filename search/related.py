@@ -35,8 +35,10 @@ def suggest_materials(query: str, limit: int = 6) -> list[str]:
 def related_searches(query: str, limit: int = 6) -> list[str]:
     """Recent searches with results that share a word with this one, most visitors first.
 
-    Only searches made by several different visitors are shown: one person's typing (a phone
-    number, an advert) never reaches other readers.
+    Only searches made by several different people are shown: one person's typing (a phone
+    number, an advert) never reaches other readers. People are told apart by the daily id the
+    server derives, not by the tracker's cookie (a script can send any cookie it likes), and
+    crawlers' searches do not count.
     """
     groups = get_analyzer().query_groups(query)
     words = {token for group in groups for token in group}
@@ -44,11 +46,11 @@ def related_searches(query: str, limit: int = 6) -> list[str]:
         return []
     since = timezone.now() - dt.timedelta(days=RELATED_DAYS)
     candidates = (
-        SearchLog.objects.filter(result_count__gt=0, created_at__gte=since)
+        SearchLog.objects.filter(result_count__gt=0, created_at__gte=since, bot_reason="")
         .exclude(query=query)
-        .exclude(visitor_id="")
+        .exclude(daily_id="")
         .values("query")
-        .annotate(n=Count("visitor_id", distinct=True))
+        .annotate(n=Count("daily_id", distinct=True))
         .filter(n__gte=RELATED_MIN_VISITORS)
         .order_by("-n", "query")[:500]
     )

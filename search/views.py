@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 
 from search.engines.base import FACET_NAMES
 from search.models import SearchClick, SearchDocument, SearchLog
-from search.queries import SearchRequest, search_articles
+from search.queries import SearchRequest, search_articles, searcher_of
 from search.related import related_searches, suggest_materials
 
 PAGE_SIZE = 10
@@ -17,7 +17,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params = _params(request)
     search = None
     if params.q or params.filters:
-        search = search_articles(params, source="web", visitor_id=request.COOKIES.get("yy_vid", ""))
+        search = search_articles(params, source="web", searcher=searcher_of(request))
     context = {
         "params": params,
         "search": search,

@@ -6,16 +6,39 @@ from django.core.management import call_command
 
 from search.engines import get_engine
 from search.models import SearchLog
+from tests.analytics.helpers import CHROME
 
 
-def test_admin_shows_index_health_and_zero_result_queries(admin_client, corpus):
-    SearchLog.objects.create(query="没找到", result_count=0, engine="x", latency_ms=1)
+def test_admin_shows_index_health_and_zero_result_queries(admin_client, client, corpus):
+    for address in ("203.0.113.1", "198.51.100.2"):  # two people, nothing for them
+        client.get("/search/", {"q": "量子纠缠"}, HTTP_USER_AGENT=CHROME, REMOTE_ADDR=address)
 
-    html = admin_client.get("/admin/search-index/").content.decode()
+    response = admin_client.get("/admin/search-index/")
 
+    html = response.content.decode()
     assert '<td data-testid="documents">6</td>' in html
     assert '<td data-testid="published">6</td>' in html
-    assert "没找到" in html
+    assert response.context["zero_result_queries"] == [{"query": "量子纠缠", "n": 2}]
+    assert "<tr><td>量子纠缠</td><td>2</td></tr>" in html
+
+
+def test_zero_result_queries_are_people_searching_words_that_found_nothing(
+    admin_client, client, corpus
+):
+    person = {"HTTP_USER_AGENT": CHROME}
+    client.get("/search/", {"q": "量子纠缠"}, **person)
+    client.get("/search/", {"q": "蜘蛛词"}, HTTP_USER_AGENT="Baiduspider/2.0")  # a crawler
+    client.get("/search/", {"q": "脚本词"})  # no user agent: a script
+    client.get("/search/", {"q": "", "origin": "火星"}, **person)  # blank query, only a filter
+    client.get("/api/v1/search/", {"q": '"'}, **person)  # nothing to look for
+    # found articles, but not inside the filter kept from an earlier search: not a word gap
+    client.get("/search/", {"q": "北芪", "kind": "technology", "year": "2020"}, **person)
+    call_command("search_articles", "命令行词")  # staff trying the engine
+    assert SearchLog.objects.filter(result_count=0).count() == 7
+
+    response = admin_client.get("/admin/search-index/")
+
+    assert response.context["zero_result_queries"] == [{"query": "量子纠缠", "n": 1}]
 
 
 def test_admin_rebuild_refills_the_index(admin_client, corpus):

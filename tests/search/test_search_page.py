@@ -1,6 +1,7 @@
 """The search page: results, facets as links, empty state help, logged clicks."""
 
 from search.models import SearchClick, SearchLog
+from tests.analytics.helpers import CHROME
 
 
 def test_results_with_snippets_and_facet_links(client, corpus):
@@ -20,9 +21,9 @@ def test_filter_in_the_url_narrows_results(client, corpus):
 
 
 def test_empty_state_suggests_materials_and_related_searches(client, corpus):
-    for visitor in ("v1", "v2"):  # an earlier search that found articles, by two visitors
-        client.get("/search/", {"q": "黄芪 岷县"}, HTTP_COOKIE=f"yy_vid={visitor}")
-    client.get("/search/", {"q": "岷县 广告电话13800000000"}, HTTP_COOKIE="yy_vid=v3")
+    for address in ("203.0.113.1", "198.51.100.2"):  # a search that found articles, two people
+        client.get("/search/", {"q": "黄芪 岷县"}, HTTP_USER_AGENT=CHROME, REMOTE_ADDR=address)
+    client.get("/search/", {"q": "岷县 广告电话13800000000"}, HTTP_USER_AGENT=CHROME)
 
     filtered_out = client.get("/search/", {"q": "岷县", "kind": "technology"}).content.decode()
     unknown = client.get("/search/", {"q": "黄精"}).content.decode()
@@ -59,3 +60,38 @@ def test_page_works_with_bad_paging_and_without_query(client, corpus):
     assert client.get("/search/", {"q": "黄芪", "page": "abc"}).status_code == 200
     assert client.get("/search/", {"q": "黄芪", "page": "99999"}).status_code == 200
     assert client.get("/search/").status_code == 200
+
+
+def test_one_person_with_many_cookies_cannot_put_text_on_the_empty_page(client, corpus):
+    for visitor in ("spam-visitor-1", "spam-visitor-2", "spam-visitor-3"):
+        client.get(
+            "/search/",
+            {"q": "岷县 加微信abc123"},
+            HTTP_USER_AGENT=CHROME,
+            HTTP_COOKIE=f"yy_vid={visitor}",
+        )
+
+    html = client.get("/search/", {"q": "岷县", "kind": "technology"}).content.decode()
+
+    assert "没有匹配的文章" in html
+    assert "abc123" not in html
+    logs = SearchLog.objects.filter(query="岷县 加微信abc123")
+    assert logs.values("visitor_id").distinct().count() == 3  # the cookies differ …
+    assert logs.values("daily_id").distinct().count() == 1  # … the person does not
+
+
+def test_crawler_searches_do_not_count_as_visitors(client, corpus):
+    for n, agent in enumerate((CHROME, "python-requests/2.32")):
+        client.get(
+            "/search/",
+            {"q": "岷县 加微信abc123"},
+            HTTP_USER_AGENT=agent,
+            REMOTE_ADDR=f"203.0.113.{n + 1}",
+            HTTP_COOKIE=f"yy_vid=visitor-{n}",
+        )
+
+    html = client.get("/search/", {"q": "岷县", "kind": "technology"}).content.decode()
+
+    assert "abc123" not in html
+    logs = SearchLog.objects.filter(query="岷县 加微信abc123").order_by("id")
+    assert list(logs.values_list("bot_reason", flat=True)) == ["", "bot"]
