@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session as LoginSession
 from django.core.management import CommandError, call_command
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.db.models import Q
 from django.utils import timezone
 from freezegun import freeze_time
@@ -238,6 +238,35 @@ def test_erase_leaves_no_datum_of_the_person_in_any_table(
         }
         == {"contact": 1, "events": 1, "searches": 1, "links": 1}
     )
+
+
+REFUSE_USER_DELETE = {
+    "sqlite": [
+        "CREATE TRIGGER test_refuse_user_delete BEFORE DELETE ON auth_user "
+        "BEGIN SELECT RAISE(ABORT, 'refused by test'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused by test'; END $$",
+        "CREATE TRIGGER test_refuse_user_delete BEFORE DELETE ON auth_user "
+        "FOR EACH ROW EXECUTE FUNCTION test_refuse()",
+    ],
+}
+
+
+def test_an_erase_that_fails_at_its_last_step_leaves_everything_as_it_was(person):
+    # given: the database refuses the last deletion (the login), after every other table's
+    before = rows_holding(_data())
+    with connection.cursor() as cursor:
+        for statement in REFUSE_USER_DELETE[connection.vendor]:
+            cursor.execute(statement)
+
+    with pytest.raises(DatabaseError, match="refused by test"):
+        erase_contact(person)
+
+    assert rows_holding(_data()) == before
+    assert SearchClick.objects.count() == 1
+    assert ShareToken.objects.get(token=SHARE).sharer_visitor_id == BROWSERS[0]
 
 
 def test_erase_re_rolls_the_days_the_person_read_on(person, django_capture_on_commit_callbacks):
