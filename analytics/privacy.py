@@ -16,6 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from analytics.days import day_bounds, local_day
+from analytics.identity import survivor
 from analytics.models import (
     Contact,
     EventType,
@@ -55,8 +56,10 @@ class Person:
 
 def find_person(contact: Contact | None, identifiers: Iterable[str] = ()) -> Person:
     """The person behind ``contact`` as stored now; ``identifiers`` (an email or a phone they
-    gave) still find searches that typed them once the contact itself is gone."""
-    contact_ids = _merged_family(contact.pk) if contact and contact.pk else []
+    gave) still find searches that typed them once the contact itself is gone. A contact merged
+    into another stands for the contact that survived the merge."""
+    current = Contact.objects.filter(pk=contact.pk).first() if contact and contact.pk else None
+    contact_ids = _merged_family(survivor(current).pk) if current else []
     contacts = list(Contact.objects.filter(pk__in=contact_ids).order_by("pk"))
     known = [*contacts, contact] if contact else contacts
     user_ids = sorted({c.user_id for c in contacts if c.user_id})

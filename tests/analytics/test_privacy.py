@@ -294,6 +294,15 @@ def test_erasing_twice_is_harmless(person, django_capture_on_commit_callbacks):
     }
 
 
+def test_erasing_the_contact_merged_away_erases_the_whole_person(person):
+    merged = Contact.objects.get(phone=PHONE)
+
+    counts = erase_contact(merged)
+
+    assert counts["analytics.Contact"] == 2
+    assert rows_holding(_data()) == {}
+
+
 def test_a_contact_who_can_use_the_admin_is_refused_and_nothing_is_erased(supplier_a):
     _read("visitor-staff1", 0)
     contact = identify("visitor-staff1", email="staff@erase-buyer.cn", user_id=supplier_a.user.pk)
