@@ -1,16 +1,25 @@
-"""Personal-data requests (export, erase per contact) and the retention purge of raw events."""
+"""Personal-data requests (export or erase one person, PIPL) and the retention of raw events and
+search logs. Export and erase read the same list of rows, so whatever one finds the other does."""
 
-from datetime import timedelta
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session as LoginSession
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from analytics.days import day_bounds, local_day
+from analytics.identity import survivor
 from analytics.models import (
     Contact,
+    EventType,
     IdentityChange,
     RawEvent,
     RetentionPurge,
@@ -18,64 +27,256 @@ from analytics.models import (
     ShareToken,
     Visitor,
 )
+from search.models import SearchClick, SearchLog
 
 PURGE_BATCH = 5000
-EXPORT_FIELDS = ("type", "occurred_at", "url", "referrer", "channel", "engaged_ms", "scroll_pct")
+ERASED_SHARER = "erased"
+# Columns never exported: a login's password hash answers no question about the person.
+SECRET_FIELDS = {"password"}
+# A search whose text holds an email address or a phone number names a person, not a demand.
+CONTACT_DETAILS = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|[0-9]{7,}"
 
 
-def export_contact(contact: Contact) -> dict[str, Any]:
-    """Everything stored about one person, as JSON-ready data."""
-    visitor_ids = list(contact.visitors.values_list("visitor_id", flat=True))
-    events = RawEvent.objects.filter(visitor_id__in=visitor_ids).order_by("occurred_at")
+class PrivacyError(Exception):
+    """A request that cannot be carried out as asked (nothing has been changed)."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """Everything that identifies one person: their contacts (the one asked about and every
+    contact merged into it), browsers, logins, and the emails and phones they gave."""
+
+    contact_ids: list[int]
+    visitor_ids: list[str]
+    user_ids: list[int]
+    emails: list[str]
+    phones: list[str]
+    names: list[str]
+
+
+def find_person(contact: Contact | None, identifiers: Iterable[str] = ()) -> Person:
+    """The person behind ``contact`` as stored now; ``identifiers`` (an email or a phone they
+    gave) still find searches that typed them once the contact itself is gone. A contact merged
+    into another stands for the contact that survived the merge."""
+    current = Contact.objects.filter(pk=contact.pk).first() if contact and contact.pk else None
+    contact_ids = _merged_family(survivor(current).pk) if current else []
+    contacts = list(Contact.objects.filter(pk__in=contact_ids).order_by("pk"))
+    known = [*contacts, contact] if contact else contacts
+    user_ids = sorted({c.user_id for c in contacts if c.user_id})
+    linked = set(
+        Visitor.objects.filter(contact_id__in=contact_ids).values_list("visitor_id", flat=True)
+    )
+    logged_in = set(
+        RawEvent.objects.filter(user_id__in=user_ids)
+        .values_list("visitor_id", flat=True)
+        .distinct()
+    )
+    # A shared browser that identity gave to someone else stays theirs.
+    others = Visitor.objects.filter(visitor_id__in=logged_in, contact__isnull=False).exclude(
+        contact_id__in=contact_ids
+    )
+    logged_in -= set(others.values_list("visitor_id", flat=True))
+    given = [i for i in identifiers if i]
+    return Person(
+        contact_ids=contact_ids,
+        visitor_ids=sorted(linked | logged_in),
+        user_ids=user_ids,
+        emails=_unique([c.email for c in known] + [i for i in given if "@" in i]),
+        phones=_unique([c.phone for c in known] + [i for i in given if "@" not in i]),
+        names=_unique(c.name for c in known),
+    )
+
+
+def _merged_family(contact_id: int) -> list[int]:
+    """The contact and every contact merged into it, however many merges deep."""
+    family = set(Contact.objects.filter(pk=contact_id).values_list("pk", flat=True))
+    frontier = list(family)
+    while frontier:
+        frontier = list(
+            Contact.objects.filter(merged_into_id__in=frontier)
+            .exclude(pk__in=family)
+            .values_list("pk", flat=True)
+        )
+        family.update(frontier)
+    return sorted(family)
+
+
+def _unique(values: Iterable[str | None]) -> list[str]:
+    return sorted({v for v in values if v})
+
+
+def personal_rows(person: Person) -> dict[str, models.QuerySet]:
+    """Every row that stores something of this person, by table (model label), in the order an
+    erase deletes them. A table that comes to hold people's data must be added here."""
+    visitors, contacts = person.visitor_ids, person.contact_ids
+    typed = Q(pk__in=[])
+    for detail in person.emails + person.phones:
+        typed |= Q(query__icontains=detail) | Q(normalized__icontains=detail)
+    searches = SearchLog.objects.filter(Q(visitor_id__in=visitors) | typed)
+    querysets = [
+        SearchClick.objects.filter(log__in=searches),
+        searches,
+        ShareToken.objects.filter(sharer_visitor_id__in=visitors),
+        IdentityChange.objects.filter(
+            Q(visitor_id__in=visitors)
+            | Q(contact_id__in=contacts)
+            | Q(previous_contact_id__in=contacts)
+        ),
+        RawEvent.objects.filter(Q(visitor_id__in=visitors) | Q(user_id__in=person.user_ids)),
+        Session.objects.filter(visitor_id__in=visitors),
+        Visitor.objects.filter(visitor_id__in=visitors),
+        Contact.objects.filter(pk__in=contacts),
+        get_user_model().objects.filter(pk__in=person.user_ids),
+    ]
+    return {qs.model._meta.label: qs.order_by("pk") for qs in querysets}
+
+
+def export_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> dict[str, Any]:
+    """Everything stored about one person, as JSON-ready data: every row of every table."""
+    person = find_person(contact, identifiers)
+    account = (
+        Contact.objects.filter(pk__in=person.contact_ids, account__isnull=False)
+        .select_related("account")
+        .first()
+    )
     return {
-        "contact": {
-            "id": contact.pk,
-            "name": contact.name,
-            "email": contact.email,
-            "phone": contact.phone,
-            "company": contact.account.name if contact.account else None,
-            "created_at": contact.created_at.isoformat(),
+        "person": {
+            "emails": person.emails,
+            "phones": person.phones,
+            "names": person.names,
+            "company": account.account.name if account else None,
         },
-        "browsers": visitor_ids,
-        "events": [
-            {**row, "occurred_at": row["occurred_at"].isoformat()}
-            for row in events.values(*EXPORT_FIELDS)
-        ],
-        "identity_changes": [
-            {"action": c.action, "browser": c.visitor_id, "at": c.created_at.isoformat()}
-            for c in IdentityChange.objects.filter(visitor_id__in=visitor_ids)
-        ],
+        "tables": {
+            label: [_row(obj) for obj in queryset]
+            for label, queryset in personal_rows(person).items()
+        },
     }
+
+
+def _row(obj: models.Model) -> dict[str, Any]:
+    values = {
+        field.attname: field.value_from_object(obj)
+        for field in obj._meta.concrete_fields
+        if field.name not in SECRET_FIELDS
+    }
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+
+
+def holds_nothing(person: Person) -> bool:
+    return not any(qs.exists() for qs in personal_rows(person).values())
 
 
 @transaction.atomic
-def erase_contact(contact: Contact) -> dict[str, int]:
-    """Delete the person and every raw trace of their browsers; rollups (counts) stay."""
-    visitor_ids = list(contact.visitors.values_list("visitor_id", flat=True))
-    counts = {
-        "events": RawEvent.objects.filter(visitor_id__in=visitor_ids).delete()[0],
-        "sessions": Session.objects.filter(visitor_id__in=visitor_ids).delete()[0],
-        "identity_changes": IdentityChange.objects.filter(visitor_id__in=visitor_ids).delete()[0],
-    }
-    ShareToken.objects.filter(sharer_visitor_id__in=visitor_ids).update(sharer_visitor_id="erased")
-    counts["browsers"] = Visitor.objects.filter(visitor_id__in=visitor_ids).delete()[0]
-    Contact.objects.filter(merged_into=contact).update(merged_into=None)
-    contact.delete()
+def erase_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> dict[str, int]:
+    """Delete everything of one person in one transaction, then re-roll the days they read on.
+
+    Their share tokens stay, with the sharer erased, because other readers arrived through them.
+    Rollups of purged days keep their counts (anonymous; their raw events are gone). Erasing
+    someone already erased deletes nothing.
+    """
+    person = find_person(contact, identifiers)
+    _refuse_admin_users(person.user_ids)
+    rows = personal_rows(person)
+    days = _pageview_days(rows[RawEvent._meta.label])
+    counts = dict.fromkeys([*rows, LoginSession._meta.label], 0)
+    counts[ShareToken._meta.label] = rows.pop(ShareToken._meta.label).update(
+        sharer_visitor_id=ERASED_SHARER
+    )
+    for queryset in rows.values():
+        for label, deleted in queryset.delete()[1].items():
+            counts[label] = counts.get(label, 0) + deleted
+    counts[LoginSession._meta.label] = _end_logins(person.user_ids)
+    if days:
+        transaction.on_commit(lambda: _reroll(days))
     return counts
 
 
-def purge_horizon():
+def _refuse_admin_users(user_ids: list[int]) -> None:
+    users = get_user_model().objects
+    admin = users.filter(pk__in=user_ids).filter(
+        Q(is_staff=True) | Q(pk__in=users.with_perm("wagtailadmin.access_admin"))
+    )
+    user = admin.first()
+    if user:
+        raise PrivacyError(
+            f"{user.get_username()} can use the admin; take that login out of the admin "
+            "before erasing the person"
+        )
+
+
+def _pageview_days(events: models.QuerySet) -> list[date]:
+    moments = events.filter(type=EventType.PAGEVIEW).values_list("occurred_at", flat=True)
+    return sorted({local_day(m) for m in moments})
+
+
+def _end_logins(user_ids: list[int]) -> int:
+    """Delete the login sessions of these users (session data is encoded, so it is read here)."""
+    if not user_ids:
+        return 0
+    wanted = {str(pk) for pk in user_ids}
+    keys = [
+        s.session_key
+        for s in LoginSession.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if s.get_decoded().get("_auth_user_id") in wanted
+    ]
+    return LoginSession.objects.filter(session_key__in=keys).delete()[0]
+
+
+def _reroll(days: list[date]) -> None:
+    from analytics.tasks import process_days  # tasks import this module
+
+    process_days.delay([d.isoformat() for d in days])
+
+
+def purge_horizon() -> datetime | None:
     """Raw events before this moment have been purged; their days must not be recomputed."""
     return RetentionPurge.objects.aggregate(h=Max("purged_before"))["h"]
 
 
-def purge_raw_events(now=None) -> int:
-    """Delete raw events and sessions older than the retention setting, in batches."""
+def retention_cutoff(now: datetime | None = None) -> datetime | None:
+    """Start of the oldest day still kept (None when retention is off). Whole days only, so no
+    day is left half purged under a rollup that can no longer change."""
     days = settings.ANALYTICS_RAW_RETENTION_DAYS
     if days <= 0:
+        return None
+    return day_bounds(local_day((now or timezone.now()) - timedelta(days=days)))[0]
+
+
+def purge_expired(now: datetime | None = None) -> dict[str, int]:
+    """The daily retention run: old search logs lose their link to a person, then old raw
+    events and sessions are deleted."""
+    deleted, unlinked = expire_search_logs(now)
+    return {
+        "events": purge_raw_events(now),
+        "search_logs_deleted": deleted,
+        "search_logs_unlinked": unlinked,
+    }
+
+
+def expire_search_logs(now: datetime | None = None) -> tuple[int, int]:
+    """Searches older than the retention keep their text for demand counts but lose the visitor
+    id; those whose text holds an email or a phone number are deleted (clicks with them).
+
+    Only the days since the previous run are read, so the regular expression never rescans
+    the whole log. Returns (deleted, unlinked).
+    """
+    cutoff = retention_cutoff(now)
+    if cutoff is None:
+        return 0, 0
+    expired = SearchLog.objects.filter(created_at__lt=cutoff)
+    since = purge_horizon()
+    if since:
+        expired = expired.filter(created_at__gte=since)
+    deleted = expired.filter(query__regex=CONTACT_DETAILS).delete()[1].get(SearchLog._meta.label, 0)
+    unlinked = expired.exclude(visitor_id="").update(visitor_id="")
+    return deleted, unlinked
+
+
+def purge_raw_events(now: datetime | None = None) -> int:
+    """Delete raw events and sessions older than the retention setting, in batches."""
+    cutoff = retention_cutoff(now)
+    if cutoff is None:
         return 0
-    # Whole days only, so no day is left half purged under a rollup that can no longer change.
-    cutoff = day_bounds(local_day((now or timezone.now()) - timedelta(days=days)))[0]
     deleted = 0
     while True:
         ids = list(

@@ -1,4 +1,5 @@
-"""Celery tasks of analytics: each recomputes whole days, so running one twice is harmless."""
+"""Celery tasks of analytics: each recomputes whole days or purges by date, so running one twice is
+harmless."""
 
 from datetime import date
 
@@ -28,5 +29,5 @@ def process_recent() -> int:
 
 
 @shared_task(**RETRY)
-def purge_expired_events() -> int:
-    return privacy.purge_raw_events()
+def purge_expired_events() -> dict[str, int]:
+    return privacy.purge_expired()

@@ -1,4 +1,4 @@
-"""Identity: contacts and companies, reversible merges, PIPL export and erase, retention."""
+"""Identity: contacts and companies, reversible merges, logged-in buyers, the undo command."""
 
 import json
 import uuid
@@ -6,20 +6,16 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
-from freezegun import freeze_time
 
 from analytics.backfill import import_events
 from analytics.identity import IdentityError, identify, merge_contacts, undo_change
 from analytics.models import (
     Account,
     Contact,
-    DailyRollup,
     IdentityChange,
     RawEvent,
-    Session,
     Visitor,
 )
-from analytics.privacy import erase_contact, export_contact, purge_raw_events
 from analytics.processing import process_day
 
 pytestmark = pytest.mark.django_db
@@ -115,67 +111,6 @@ def test_undo_leaves_a_visitor_that_moved_again_alone():
     assert Visitor.objects.get(visitor_id="visitor-x123").contact == c
     assert undo_change(later) == 1
     assert Visitor.objects.get(visitor_id="visitor-x123").contact == b
-
-
-def test_export_lists_everything_stored_about_a_person():
-    _events("visitor-exp1", "2026-05-01", count=2)
-    contact = identify("visitor-exp1", email="sun@yaocai-buyer.com", name="孙磊")
-
-    data = export_contact(contact)
-
-    assert data["contact"]["email"] == "sun@yaocai-buyer.com"
-    assert data["contact"]["company"] == "yaocai-buyer.com"
-    assert data["browsers"] == ["visitor-exp1"]
-    assert [e["type"] for e in data["events"]] == ["pageview", "pageview"]
-    assert data["identity_changes"][0]["action"] == "link"
-    json.dumps(data)  # serialisable as it is
-
-
-def test_erasing_a_contact_removes_raw_traces_and_keeps_rollups():
-    _events("visitor-del1", "2026-05-01", count=3)
-    _events("visitor-keep", "2026-05-01")
-    process_day(date(2026, 5, 1))
-    contact = identify("visitor-del1", email="zhou@erase-me.cn")
-    site_before = DailyRollup.objects.get(dimension="site").views
-
-    counts = erase_contact(contact)
-
-    assert counts["events"] == 3
-    assert counts["browsers"] == 1
-    assert not Contact.objects.filter(pk=contact.pk).exists()
-    assert set(RawEvent.objects.values_list("visitor_id", flat=True)) == {"visitor-keep"}
-    assert not Session.objects.filter(visitor_id="visitor-del1").exists()
-    assert DailyRollup.objects.get(dimension="site").views == site_before == 4
-
-
-def test_privacy_command_exports_and_erases(capsys):
-    _events("visitor-cmd1", "2026-05-01")
-    identify("visitor-cmd1", email="qian@cmd-buyer.cn")
-
-    call_command("privacy_request", "export", "qian@cmd-buyer.cn")
-    exported = json.loads(capsys.readouterr().out)
-    call_command("privacy_request", "erase", "qian@cmd-buyer.cn", "--yes")
-
-    assert exported["browsers"] == ["visitor-cmd1"]
-    assert not Contact.objects.exists()
-    assert not RawEvent.objects.exists()
-
-
-def test_retention_purges_whole_old_days_and_their_rollups_stay(settings):
-    settings.ANALYTICS_RAW_RETENTION_DAYS = 30
-    _events("visitor-old1", "2026-03-01", count=2)
-    _events("visitor-new1", "2026-04-20")
-    process_day(date(2026, 3, 1))
-
-    with freeze_time("2026-04-25T12:00:00+08:00"):
-        deleted = purge_raw_events()
-
-    assert deleted == 2
-    assert list(RawEvent.objects.values_list("visitor_id", flat=True)) == ["visitor-new1"]
-    assert DailyRollup.objects.get(day=date(2026, 3, 1), dimension="site").views == 2
-    assert process_day(date(2026, 3, 1)) is False  # purged days are never recomputed to zero
-    assert DailyRollup.objects.get(day=date(2026, 3, 1), dimension="site").views == 2
-    assert not Session.objects.filter(visitor_id="visitor-old1").exists()
 
 
 def test_a_logged_in_buyer_becomes_a_contact_but_supplier_users_do_not(
