@@ -255,7 +255,7 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
 
 def expire_search_logs(now: datetime | None = None) -> tuple[int, int]:
     """Searches older than the retention keep their text for demand counts but lose the visitor
-    id; those whose text holds an email or a phone number are deleted (clicks with them).
+    and daily ids; those whose text holds an email or a phone number are deleted (clicks with them).
 
     Only the days since the previous run are read, so the regular expression never rescans
     the whole log. Returns (deleted, unlinked).
@@ -268,7 +268,8 @@ def expire_search_logs(now: datetime | None = None) -> tuple[int, int]:
     if since:
         expired = expired.filter(created_at__gte=since)
     deleted = expired.filter(query__regex=CONTACT_DETAILS).delete()[1].get(SearchLog._meta.label, 0)
-    unlinked = expired.exclude(visitor_id="").update(visitor_id="")
+    # The server's daily id is pseudonymous too: it goes with the visitor id.
+    unlinked = expired.exclude(visitor_id="", daily_id="").update(visitor_id="", daily_id="")
     return deleted, unlinked
 
 

@@ -363,7 +363,12 @@ def test_retention_purges_whole_old_days_and_their_rollups_stay(settings):
 
 def _search_log(query: str, visitor: str, age_days: int) -> SearchLog:
     log = SearchLog.objects.create(
-        query=query, result_count=1, engine="embedded", latency_ms=1.0, visitor_id=visitor
+        query=query,
+        result_count=1,
+        engine="embedded",
+        latency_ms=1.0,
+        visitor_id=visitor,
+        daily_id=f"daily-{visitor}" if visitor else "",
     )
     SearchLog.objects.filter(pk=log.pk).update(created_at=timezone.now() - timedelta(days=age_days))
     SearchClick.objects.create(log=log, page_id=7, position=0)
@@ -382,8 +387,9 @@ def test_retention_unlinks_old_searches_from_visitors_and_drops_contact_details(
 
     assert result == {"events": 0, "search_logs_deleted": 2, "search_logs_unlinked": 1}
     assert again == {"events": 0, "search_logs_deleted": 0, "search_logs_unlinked": 0}
-    assert dict(SearchLog.objects.values_list("pk", "visitor_id")) == {
-        old.pk: "", recent.pk: "visitor-new1",
+    rows = SearchLog.objects.values_list("pk", "visitor_id", "daily_id")
+    assert {pk: (visitor, daily) for pk, visitor, daily in rows} == {
+        old.pk: ("", ""), recent.pk: ("visitor-new1", "daily-visitor-new1"),
     }  # fmt: skip
     assert not SearchLog.objects.filter(pk__in=[phone.pk, mail.pk]).exists()
     assert sorted(SearchClick.objects.values_list("log_id", flat=True)) == [old.pk, recent.pk]
