@@ -1,4 +1,4 @@
-"""Admin wiring: Material snippet viewset and the supplier onboarding action."""
+"""Admin wiring: Material snippet viewset, the supplier onboarding action, workspace isolation."""
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +14,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from content.admin_isolation import hide_platform_reports, restrict_chooser_pages
 from content.models import Material
 from content.staff import PLATFORM_PERMISSION, StaffMenuItem
 from content.workspaces import UsernameTakenError, add_supplier_user, create_supplier
@@ -75,3 +76,8 @@ def onboarding_menu_item() -> MenuItem:
     return StaffMenuItem(
         _("Onboard supplier"), reverse("content_onboard_supplier"), icon_name="group", order=210
     )
+
+
+# A supplier's users link to live pages and to their own drafts, never to another's drafts.
+hooks.register("construct_page_chooser_queryset", restrict_chooser_pages)
+hooks.register("construct_reports_menu", hide_platform_reports)

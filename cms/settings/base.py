@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses admin URLs naming another supplier's page, image or document (needs the user).
+    "content.admin_isolation.SupplierIsolationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After the middleware that sets headers, so a cached response carries them too.
     "cms.page_cache.PageCacheMiddleware",

@@ -1,0 +1,120 @@
+"""Supplier B's unpublished work, each piece titled with a unique marker, and one login per role."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Revision, TaskState
+
+from content.demo_media import report_pdf
+from content.models import ArticlePage
+from tests.conftest import PASSWORD
+from tests.factories import ArticlePageFactory
+
+# Markers: strings that occur nowhere but in the secret object, so finding one in a response
+# body proves the response told its reader about that object.
+# Each starts with an ASCII word, so the admin's search backends find it by that word.
+DRAFT_TITLE = "QX7DRAFT 三七草稿"
+LOCKED_TITLE = "LK4LOCKED 锁定草稿"
+LIVE_TITLE = "LV3LIVE 三七现货"
+IMAGE_TITLE = "IM5IMAGE 未发布图片"
+DOCUMENT_TITLE = "DC9REPORT 未发布报告"
+
+
+@dataclass
+class Secret:
+    """Supplier B's work: a draft in moderation, a locked draft, its media, one live article."""
+
+    supplier_page_id: int
+    draft: ArticlePage
+    first_revision_id: int
+    latest_revision_id: int
+    task_state_id: int
+    task_id: int
+    locked: ArticlePage
+    live: ArticlePage
+    image_id: int
+    image_file: str
+    document_id: int
+    document_filename: str
+
+    @property
+    def markers(self) -> dict[str, str]:
+        return {
+            "draft": DRAFT_TITLE,
+            "locked": LOCKED_TITLE,
+            "live": LIVE_TITLE,
+            "image": IMAGE_TITLE,
+            "document": DOCUMENT_TITLE,
+        }
+
+
+@pytest.fixture
+def secret(supplier_b, django_capture_on_commit_callbacks) -> Secret:
+    # The search index updates on commit: run those callbacks, so admin search finds the markers.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _create_secret(supplier_b)
+
+
+def _create_secret(supplier_b) -> Secret:
+    bob = supplier_b.user
+    image = get_image_model().objects.create(
+        title=IMAGE_TITLE,
+        file=get_test_image_file(),
+        collection=supplier_b.collection,
+        uploaded_by_user=bob,
+    )
+    document = get_document_model().objects.create(
+        title=DOCUMENT_TITLE,
+        collection=supplier_b.collection,
+        file=SimpleUploadedFile("secret-report.pdf", report_pdf("secret", [])),
+        uploaded_by_user=bob,
+    )
+    draft = ArticlePageFactory(
+        parent=supplier_b.page,
+        title=DRAFT_TITLE,
+        live=False,
+        cover_image=image,
+        body=[
+            (
+                "report",
+                {"title": "检测", "lab": "", "report_no": "", "document": document},
+            )
+        ],
+    )
+    first = draft.save_revision(user=bob)
+    draft.summary = "第二稿"
+    latest = draft.save_revision(user=bob)
+    workflow_state = draft.get_workflow().start(draft, bob)
+    task_state = TaskState.objects.get(workflow_state=workflow_state)
+    locked = ArticlePageFactory(parent=supplier_b.page, title=LOCKED_TITLE, live=False)
+    locked.save_revision(user=bob)
+    locked.locked, locked.locked_by, locked.locked_at = True, bob, timezone.now()
+    locked.save(update_fields=["locked", "locked_by", "locked_at"])
+    live = ArticlePageFactory(parent=supplier_b.page, title=LIVE_TITLE, live=False)
+    live.save_revision(user=bob).publish()
+    assert Revision.objects.for_instance(draft).count() == 2
+    return Secret(
+        supplier_page_id=supplier_b.page.pk,
+        draft=draft,
+        first_revision_id=first.pk,
+        latest_revision_id=latest.pk,
+        task_state_id=task_state.pk,
+        task_id=task_state.task_id,
+        locked=locked,
+        live=live,
+        image_id=image.pk,
+        image_file=image.file.name,
+        document_id=document.pk,
+        document_filename=document.filename,
+    )
+
+
+@pytest.fixture
+def staff_user(site):
+    return get_user_model().objects.create_superuser("staff", "staff@example.com", PASSWORD)
