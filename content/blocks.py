@@ -74,7 +74,9 @@ class QuoteBlock(blocks.StructBlock):
 
     def clean(self, value: blocks.StructValue) -> blocks.StructValue:
         value = super().clean(value)
-        if value["price_high"] < value["price_low"]:
+        low, high = value["price_low"], value["price_high"]
+        # A draft may leave either price empty (required fields are deferred until publish).
+        if low is not None and high is not None and high < low:
             raise StructBlockValidationError(
                 block_errors={
                     "price_high": ValidationError(_("Must not be below the lower price."))
@@ -96,6 +98,8 @@ class ReportBlock(blocks.StructBlock):
 
     def clean(self, value: blocks.StructValue) -> blocks.StructValue:
         value = super().clean(value)
+        if value["document"] is None:  # a draft without its PDF yet; publishing requires one
+            return value
         try:
             validate_report_file(value["document"].file, settings.REPORT_MAX_UPLOAD_SIZE)
         except ValidationError as exc:

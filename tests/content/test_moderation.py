@@ -146,3 +146,81 @@ def test_quote_with_inverted_prices_is_rejected(client, supplier_a, materials, f
     assert not ArticlePage.objects.exists()
     error = response.context["form"].errors.as_data()["body"][0]
     assert error.block_errors[2].block_errors[field].messages == ["不得低于最低价。"]
+
+
+INCOMPLETE_BLOCKS = [
+    pytest.param(
+        ("report", {"title": "2026年黄芪检测报告", "lab": "", "report_no": "", "document": ""}),
+        "document",
+        id="report-without-pdf",
+    ),
+    pytest.param(
+        (
+            "quote",
+            {
+                "price_low": "",
+                "price_high": "",
+                "unit": "元/公斤",
+                "moq": "",
+                "valid_until": "",
+                "note": "",
+            },
+        ),
+        "price_low",
+        id="quote-without-prices",
+    ),
+]
+
+
+def form_with_block(materials, block: tuple, **extra) -> dict:
+    data = article_form(materials, **extra)
+    body = streamfield([("heading", "检测"), block])
+    for key in [k for k in data if k.startswith("body-")]:
+        del data[key]
+    data.update(nested_form_data({"body": body}))
+    return data
+
+
+@pytest.mark.parametrize(("block", "field"), INCOMPLETE_BLOCKS)
+def test_draft_saves_with_an_incomplete_block(client, supplier_a, materials, block, field):
+    client.force_login(supplier_a.user)
+
+    response = client.post(add_url(supplier_a.page), form_with_block(materials, block))
+
+    assert response.status_code == 302
+    article = ArticlePage.objects.get(slug="huangqi-2026")
+    assert not article.live
+    draft = article.get_latest_revision_as_object()
+    assert draft.body[1].block_type == block[0]
+    assert draft.body[1].value[field] is None
+
+
+@pytest.mark.parametrize(("block", "field"), INCOMPLETE_BLOCKS)
+def test_submitting_an_incomplete_block_is_refused_naming_the_field(
+    client, supplier_a, materials, block, field
+):
+    client.force_login(supplier_a.user)
+    client.post(add_url(supplier_a.page), form_with_block(materials, block))
+    article = ArticlePage.objects.get(slug="huangqi-2026")
+    edit = reverse("wagtailadmin_pages:edit", args=[article.pk])
+
+    response = client.post(edit, form_with_block(materials, block, **{"action-submit": "1"}))
+
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["body"][0]
+    assert error.block_errors[1].block_errors[field].messages == ["必需字段"]
+    assert not WorkflowState.objects.filter(object_id=str(article.pk)).exists()
+    assert article.revisions.count() == 1
+
+
+def test_publishing_an_incomplete_report_is_refused(admin_client, supplier_a, materials):
+    block = INCOMPLETE_BLOCKS[0].values[0]
+
+    response = admin_client.post(
+        add_url(supplier_a.page), form_with_block(materials, block, **{"action-publish": "1"})
+    )
+
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["body"][0]
+    assert error.block_errors[1].block_errors["document"].messages == ["必需字段"]
+    assert not ArticlePage.objects.exists()
