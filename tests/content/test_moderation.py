@@ -82,7 +82,7 @@ def test_supplier_submits_and_moderator_approves(client, supplier_a, moderator, 
     assert article.supplier == supplier_a.page
     page = client.get(article.url)
     assert page.status_code == 200
-    assert "¥38.00 – 45.00" in page.content.decode()
+    assert "¥38.00 – ¥45.00" in page.content.decode()
 
 
 def test_supplier_cannot_publish_directly(client, supplier_a, materials):
