@@ -46,10 +46,16 @@ class SpecRowBlock(blocks.StructBlock):
     passed = blocks.BooleanBlock(required=False, default=True, label=_("meets the limit"))
 
 
+def current_standard() -> str:
+    """The standard a new spec table cites (``settings.PHARMACOPOEIA_STANDARD``); read when
+    the table is added, so changing the setting needs no migration and keeps stored tables."""
+    return settings.PHARMACOPOEIA_STANDARD
+
+
 class SpecTableBlock(blocks.StructBlock):
     caption = blocks.CharBlock(max_length=120, label=_("caption"))
     standard = blocks.CharBlock(
-        max_length=120, required=False, label=_("standard"), default="《中国药典》2020年版一部"
+        max_length=120, required=False, label=_("standard"), default=current_standard
     )
     rows = blocks.ListBlock(SpecRowBlock(), min_num=1, label=_("rows"))
 
