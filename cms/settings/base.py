@@ -148,6 +148,9 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "药云 Yaoyun"
+# ASCII slugs: the browser never fills in percent-encoded Chinese; pages get pinyin slugs
+# (content.admin_forms.PinyinSlugPageForm, content.slugs.ascii_slug).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 REPORT_MAX_UPLOAD_SIZE = env("REPORT_MAX_UPLOAD_SIZE", 20 * 1024 * 1024, cast=int)

@@ -13,6 +13,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from content.admin_forms import PinyinSlugPageForm
 from content.blocks import ArticleBodyBlock
 
 
@@ -83,6 +84,7 @@ class ArticlePage(Page):
     )
 
     objects = ArticleManager()
+    base_form_class = PinyinSlugPageForm
 
     parent_page_types = ["content.SupplierPage", "content.InsightsIndexPage"]
     subpage_types: list[str] = []

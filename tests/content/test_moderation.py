@@ -224,3 +224,59 @@ def test_publishing_an_incomplete_report_is_refused(admin_client, supplier_a, ma
     error = response.context["form"].errors.as_data()["body"][0]
     assert error.block_errors[1].block_errors["document"].messages == ["必需字段"]
     assert not ArticlePage.objects.exists()
+
+
+PINYIN_SLUG = "2026-nian-meng-gu-huang-qi-xin-huo-shang-shi"
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["", "2026年蒙古黄芪新货上市", "2026"],
+    ids=["empty", "browser-unicode-autofill", "browser-ascii-autofill"],
+)
+def test_new_article_gets_the_pinyin_slug_of_its_title(client, supplier_a, materials, slug):
+    client.force_login(supplier_a.user)
+
+    response = client.post(add_url(supplier_a.page), article_form(materials, slug=slug))
+
+    assert response.status_code == 302
+    article = ArticlePage.objects.get()
+    assert article.slug == PINYIN_SLUG
+    assert article.get_latest_revision_as_object().slug == PINYIN_SLUG
+
+
+def test_pinyin_slug_taken_by_a_sibling_gets_a_number(client, supplier_a, materials):
+    client.force_login(supplier_a.user)
+    client.post(add_url(supplier_a.page), article_form(materials, slug=""))
+
+    response = client.post(add_url(supplier_a.page), article_form(materials, slug=""))
+
+    assert response.status_code == 302
+    assert sorted(ArticlePage.objects.values_list("slug", flat=True)) == [
+        PINYIN_SLUG,
+        f"{PINYIN_SLUG}-2",
+    ]
+
+
+def test_a_slug_the_editor_typed_is_kept(client, supplier_a, materials):
+    client.force_login(supplier_a.user)
+
+    client.post(add_url(supplier_a.page), article_form(materials, slug="mengu-huangqi"))
+
+    assert ArticlePage.objects.get().slug == "mengu-huangqi"
+
+
+def test_a_live_article_keeps_its_slug_when_edited(client, supplier_a, moderator, materials):
+    # given a live article whose slug is the title (as before pinyin slugs)
+    article = ArticlePage(title="黄芪", slug="黄芪", summary="黄芪统货。")
+    supplier_a.page.add_child(instance=article)
+    article.save_revision().publish()
+    client.force_login(supplier_a.user)
+
+    # when its supplier saves a draft of it with the slug unchanged
+    edit = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    response = client.post(edit, article_form(materials, title="黄芪", slug="黄芪"))
+
+    # then the URL stays the same
+    assert response.status_code == 302
+    assert article.get_latest_revision_as_object().slug == "黄芪"
