@@ -78,3 +78,14 @@ class PinyinSlugPageForm(WagtailAdminPageForm):
             base = ascii_slug(title)
             self.cleaned_data["slug"] = free_slug(self.parent_page, base, self.instance)
         return super().clean()
+
+
+class ArticlePageForm(PinyinSlugPageForm):
+    """The article form: pinyin slug, and a materials error that names the unknown name."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "materials" in self.fields:
+            self.fields["materials"].error_messages["invalid_pk_value"] = _(
+                "“%(pk)s” is not in the material dictionary."
+            )

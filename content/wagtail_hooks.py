@@ -1,4 +1,4 @@
-"""Admin wiring: Material snippet viewset and the supplier onboarding action."""
+"""Admin wiring: Material snippet viewset, the materials autocomplete, supplier onboarding."""
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +14,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from content.material_chooser import autocomplete_materials
 from content.models import Material
 from content.staff import PLATFORM_PERMISSION, StaffMenuItem
 from content.workspaces import UsernameTakenError, add_supplier_user, create_supplier
@@ -67,7 +68,14 @@ def onboard_supplier(request: HttpRequest) -> HttpResponse:
 
 @hooks.register("register_admin_urls")
 def register_onboarding_url() -> list:
-    return [path("suppliers/onboard/", onboard_supplier, name="content_onboard_supplier")]
+    return [
+        path("suppliers/onboard/", onboard_supplier, name="content_onboard_supplier"),
+        path(
+            "materials/autocomplete/",
+            autocomplete_materials,
+            name="content_material_autocomplete",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

@@ -13,8 +13,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
-from content.admin_forms import PinyinSlugPageForm
+from content.admin_forms import ArticlePageForm
 from content.blocks import ArticleBodyBlock
+from content.material_chooser import MaterialsInput
 
 
 class ArticleKind(models.TextChoices):
@@ -84,7 +85,7 @@ class ArticlePage(Page):
     )
 
     objects = ArticleManager()
-    base_form_class = PinyinSlugPageForm
+    base_form_class = ArticlePageForm
 
     parent_page_types = ["content.SupplierPage", "content.InsightsIndexPage"]
     subpage_types: list[str] = []
@@ -96,7 +97,7 @@ class ArticlePage(Page):
         FieldPanel("cover_image"),
         MultiFieldPanel(
             [
-                FieldPanel("materials"),
+                FieldPanel("materials", widget=MaterialsInput),
                 FieldPanel("origin"),
                 FieldPanel("grade"),
                 FieldPanel("tags"),

@@ -45,7 +45,7 @@ def article_form(materials, **extra) -> dict:
             "comments": inline_formset([]),
         }
     )
-    data["materials"] = [str(materials["黄芪"].pk)]
+    data["materials"] = "黄芪"
     data.update(extra)
     return data
 
