@@ -97,7 +97,11 @@ class ArticlePage(Page):
         FieldPanel("cover_image"),
         MultiFieldPanel(
             [
-                FieldPanel("materials", widget=MaterialsInput),
+                FieldPanel(
+                    "materials",
+                    widget=MaterialsInput,
+                    help_text=_("Type a name, pinyin or alias (e.g. 北芪, huangqi) and pick one."),
+                ),
                 FieldPanel("origin"),
                 FieldPanel("grade"),
                 FieldPanel("tags"),
