@@ -8,6 +8,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from content.pharmacopoeia import CURRENT_STANDARD
 from content.validators import validate_report_file
 
 UNIT_CHOICES = [
@@ -47,9 +48,10 @@ class SpecRowBlock(blocks.StructBlock):
 
 
 def current_standard() -> str:
-    """The standard a new spec table cites (``settings.PHARMACOPOEIA_STANDARD``); read when
-    the table is added, so changing the setting needs no migration and keeps stored tables."""
-    return settings.PHARMACOPOEIA_STANDARD
+    """The standard a new spec table cites: ``settings.PHARMACOPOEIA_STANDARD``, else the
+    current edition. Read when a table is added, so changing it needs no migration and leaves
+    stored tables as they are."""
+    return settings.PHARMACOPOEIA_STANDARD or CURRENT_STANDARD
 
 
 class SpecTableBlock(blocks.StructBlock):
