@@ -280,3 +280,23 @@ def test_a_live_article_keeps_its_slug_when_edited(client, supplier_a, moderator
     # then the URL stays the same
     assert response.status_code == 302
     assert article.get_latest_revision_as_object().slug == "黄芪"
+
+
+def test_autosave_keeps_an_article_with_an_empty_report(client, supplier_a, materials):
+    # given a draft the supplier is editing
+    client.force_login(supplier_a.user)
+    client.post(add_url(supplier_a.page), article_form(materials))
+    article = ArticlePage.objects.get(slug="huangqi-2026")
+    edit = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    block = INCOMPLETE_BLOCKS[0].values[0]
+
+    # when the editor's browser autosaves while the new report block has no PDF yet
+    response = client.post(edit, form_with_block(materials, block), HTTP_ACCEPT="application/json")
+
+    # then the draft is saved with the block
+    assert response.status_code == 200
+    assert response.json()["success"] is True
+    article.refresh_from_db()
+    draft = article.get_latest_revision_as_object()
+    assert [b.block_type for b in draft.body] == ["heading", "report"]
+    assert draft.body[1].value["title"] == "2026年黄芪检测报告"
