@@ -1,8 +1,11 @@
-"""Admin form for the Material snippet: name lists edited one per line, checked for clashes."""
+"""Admin forms: the Material snippet (name lists one a line, checked for clashes) and pages
+whose slug is the pinyin of their title."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+
+from content.slugs import ascii_slug, free_slug, is_autofilled_slug
 
 
 class LinesField(forms.CharField):
@@ -47,3 +50,42 @@ class MaterialForm(WagtailAdminModelForm):
                     % {"alias": alias, "other": clash.name}
                 )
         return aliases
+
+
+class PinyinSlugPageForm(WagtailAdminPageForm):
+    """A page form that gives a page not yet published the pinyin slug of its title.
+
+    The browser fills the slug from the title as it is typed: percent-encoded Chinese, or only
+    the digits when ``WAGTAIL_ALLOW_UNICODE_SLUGS`` is off. That slug, or an empty one, becomes
+    ``ascii_slug(title)``, numbered when a sibling has it, as imported articles get. A slug the
+    editor typed is kept, and so is a published page's slug (its URL is out there).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean(self) -> dict:
+        title, slug = self.cleaned_data.get("title"), self.cleaned_data.get("slug")
+        unpublished = self.instance.first_published_at is None
+        if (
+            title
+            and slug is not None
+            and is_autofilled_slug(slug, title)
+            and (unpublished or not slug)
+        ):
+            base = ascii_slug(title)
+            self.cleaned_data["slug"] = free_slug(self.parent_page, base, self.instance)
+        return super().clean()
+
+
+class ArticlePageForm(PinyinSlugPageForm):
+    """The article form: pinyin slug, and a materials error that names the unknown name."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "materials" in self.fields:
+            self.fields["materials"].error_messages["invalid_pk_value"] = _(
+                "“%(pk)s” is not in the material dictionary."
+            )

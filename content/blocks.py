@@ -8,6 +8,7 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from content.pharmacopoeia import CURRENT_STANDARD
 from content.validators import validate_report_file
 
 UNIT_CHOICES = [
@@ -46,10 +47,17 @@ class SpecRowBlock(blocks.StructBlock):
     passed = blocks.BooleanBlock(required=False, default=True, label=_("meets the limit"))
 
 
+def current_standard() -> str:
+    """The standard a new spec table cites: ``settings.PHARMACOPOEIA_STANDARD``, else the
+    current edition. Read when a table is added, so changing it needs no migration and leaves
+    stored tables as they are."""
+    return settings.PHARMACOPOEIA_STANDARD or CURRENT_STANDARD
+
+
 class SpecTableBlock(blocks.StructBlock):
     caption = blocks.CharBlock(max_length=120, label=_("caption"))
     standard = blocks.CharBlock(
-        max_length=120, required=False, label=_("standard"), default="《中国药典》2020年版一部"
+        max_length=120, required=False, label=_("standard"), default=current_standard
     )
     rows = blocks.ListBlock(SpecRowBlock(), min_num=1, label=_("rows"))
 
@@ -74,7 +82,9 @@ class QuoteBlock(blocks.StructBlock):
 
     def clean(self, value: blocks.StructValue) -> blocks.StructValue:
         value = super().clean(value)
-        if value["price_high"] < value["price_low"]:
+        low, high = value["price_low"], value["price_high"]
+        # A draft may leave either price empty (required fields are deferred until publish).
+        if low is not None and high is not None and high < low:
             raise StructBlockValidationError(
                 block_errors={
                     "price_high": ValidationError(_("Must not be below the lower price."))
@@ -96,6 +106,8 @@ class ReportBlock(blocks.StructBlock):
 
     def clean(self, value: blocks.StructValue) -> blocks.StructValue:
         value = super().clean(value)
+        if value["document"] is None:  # a draft without its PDF yet; publishing requires one
+            return value
         try:
             validate_report_file(value["document"].file, settings.REPORT_MAX_UPLOAD_SIZE)
         except ValidationError as exc:

@@ -5,10 +5,10 @@ import string
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from content.pharmacopoeia import CURRENT_STANDARD, PREVIOUS_STANDARD
+
 KINDS = ("product", "technology")
 YEARS = (2025, 2026)
-STANDARD = "《中国药典》2020年版一部"
-STANDARD_2025 = "《中国药典》2025年版一部"
 CERTIFICATIONS = ("GAP基地", "GMP认证", "有机认证", "ISO9001", "道地药材基地", "SC食品生产许可")
 
 
@@ -1415,7 +1415,7 @@ def _context(material: DemoMaterial, supplier_name: str, rng: random.Random) -> 
         "grow": _GROW.get(category, "种植"),
         "wildlike": "仿野生" if category == "根及根茎类" else "",
         "dry_temp": _DRY_TEMP.get(category, "55℃"),
-        "standard": STANDARD_2025 if year >= 2026 else STANDARD,
+        "standard": CURRENT_STANDARD if year >= 2026 else PREVIOUS_STANDARD,
         "so2": "400" if name in _SO2_400 else "150",
         "risk": _RISKS.get(category, _DEFAULT_RISK),
         "grade": "",

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from django.db import DatabaseError, transaction
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+from wagtail.blocks import StreamValue
 from wagtail.rich_text import RichText
 
 from content.materials import MaterialResolver
@@ -21,6 +23,10 @@ REQUIRED = ("external_id", "supplier", "kind", "title", "summary", "body", "publ
 OPTIONAL = ("materials", "origin", "tags")
 MAX_TAG_LENGTH = 100  # taggit's column
 MAX_LEN = {"external_id": 80, "supplier": 255, "title": 255, "summary": 400, "origin": 60}
+# The id of the one body block an import owns (its ``body`` as rich text). Block ids survive
+# editing in the admin, so a re-import finds this block and replaces it, and every block an
+# editor added (spec tables, quotes, reports, images, headings, more text) keeps its place.
+IMPORTED_BLOCK_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "yaoyun:import_articles:body"))
 
 
 class ImportFileError(ValueError):
@@ -86,19 +92,21 @@ def import_articles(
     lines: Iterable[str],
     *,
     create_suppliers: bool = False,
+    force: bool = False,
     on_line: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Create or update (by supplier + external_id) and publish one article per line.
 
     A bad line is reported with its number and reason and nothing of it is written; good lines
-    are committed one by one, so a failure on line 900 keeps lines 1-899.
+    are committed one by one, so a failure on line 900 keeps lines 1-899. An article with
+    changes waiting for moderation is reported, not published over, unless ``force``.
     """
     report, resolver = ImportReport(), MaterialResolver()
     for number, raw in enumerate(lines, start=1):
         if raw.strip():
             try:
                 record = parse_line(raw, resolver)
-                created = save_article(record, create_suppliers=create_suppliers)
+                created = save_article(record, create_suppliers=create_suppliers, force=force)
             except LineError as exc:
                 report.problems.append(ImportProblem(number, exc.field, exc.message))
             except DatabaseError as exc:  # rolled back with the line's transaction
@@ -209,9 +217,53 @@ def clean_body_html(html: str) -> str:
         ) from exc
 
 
+def merge_body(body: StreamValue, html: str) -> StreamValue:
+    """``body``'s blocks with the file's text in the block the import owns; the others kept.
+
+    The owned block is the rich-text block with ``IMPORTED_BLOCK_ID``. An article imported
+    before block ids were set has none: its first block, when rich text, is the one the old
+    import wrote. With no owned block (a new article, or one whose imported text an editor
+    deleted), the text goes first.
+    """
+    blocks = [(block.block_type, block.value, block.id) for block in body]
+    imported = ("paragraph", RichText(html), IMPORTED_BLOCK_ID)
+    owned = [i for i, (_, _, block_id) in enumerate(blocks) if block_id == IMPORTED_BLOCK_ID]
+    if not owned and blocks and blocks[0][0] == "paragraph":
+        owned = [0]
+    if not owned:
+        return StreamValue(body.stream_block, [imported, *blocks])
+    kept = [block for i, block in enumerate(blocks) if i not in owned[1:]]
+    kept[owned[0]] = imported
+    return StreamValue(body.stream_block, kept)
+
+
+def check_not_pending(article: ArticlePage) -> None:
+    """Raise ``LineError`` when publishing would go over work the platform has not approved."""
+    if article.current_workflow_state is not None:
+        reason = "has changes waiting for moderation (a workflow is in progress)"
+    elif not article.live:
+        reason = "is not live (unpublished in the admin)"
+    elif article.has_unpublished_changes:
+        reason = "has a draft newer than the live version"
+    else:
+        return
+    raise LineError(
+        "external_id",
+        f"{article.external_id!r} {reason}; not imported (pass --force to publish over it)",
+    )
+
+
 @transaction.atomic
-def save_article(record: ArticleRecord, *, create_suppliers: bool = False) -> bool:
-    """Create or update the article and publish it; return True when it was created."""
+def save_article(
+    record: ArticleRecord, *, create_suppliers: bool = False, force: bool = False
+) -> bool:
+    """Create or update the article and publish it; return True when it was created.
+
+    An update starts from the live version: the file's fields and its text block replace
+    theirs, every block added in the admin stays (``merge_body``). Unless ``force``, an article
+    with a pending workflow, a newer draft or taken offline is refused (``check_not_pending``);
+    with ``force`` the import is published and Wagtail cancels the pending workflow.
+    """
     supplier = SupplierPage.objects.filter(title=record.supplier).first()
     if supplier is None:
         if not create_suppliers:
@@ -225,9 +277,11 @@ def save_article(record: ArticleRecord, *, create_suppliers: bool = False) -> bo
     created = article is None
     if created:
         article = ArticlePage(external_id=record.external_id, supplier=supplier)
+    elif not force:
+        check_not_pending(article)
     article.title, article.kind, article.summary = record.title, record.kind, record.summary
     article.origin, article.publish_date = record.origin, record.published_at
-    article.body = [("paragraph", RichText(record.body))]
+    article.body = merge_body(article.body, record.body)
     article.materials = record.materials
     article.tags.set(record.tags, clear=True)
     if created:

@@ -13,10 +13,20 @@ def ascii_slug(text: str, max_length: int = 60) -> str:
     return slug or "page"
 
 
-def free_slug(parent: Page, base: str) -> str:
-    """``base`` or ``base-2``, ``base-3`` … whichever no child of ``parent`` uses yet."""
-    taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+def free_slug(parent: Page, base: str, page: Page | None = None) -> str:
+    """``base`` or ``base-2``, ``base-3`` … whichever no child of ``parent`` (other than
+    ``page`` itself) uses yet."""
+    siblings = parent.get_children().filter(slug__startswith=base)
+    if page is not None and page.pk:
+        siblings = siblings.exclude(pk=page.pk)
+    taken = set(siblings.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def is_autofilled_slug(slug: str, title: str) -> bool:
+    """Whether ``slug`` is empty or what the admin's browser fills in from ``title`` (with or
+    without Unicode), rather than a slug an editor chose."""
+    return slug in ("", slugify(title), slugify(title, allow_unicode=True))

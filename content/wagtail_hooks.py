@@ -1,4 +1,4 @@
-"""Admin wiring: Material snippet viewset, the supplier onboarding action, workspace isolation."""
+"""Admin wiring: Material snippet viewset and autocomplete, supplier onboarding, isolation."""
 
 from django import forms
 from django.contrib import messages
@@ -15,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.admin_isolation import hide_platform_reports, restrict_chooser_pages
+from content.material_chooser import autocomplete_materials
 from content.models import Material
 from content.staff import PLATFORM_PERMISSION, StaffMenuItem
 from content.workspaces import UsernameTakenError, add_supplier_user, create_supplier
@@ -68,7 +69,14 @@ def onboard_supplier(request: HttpRequest) -> HttpResponse:
 
 @hooks.register("register_admin_urls")
 def register_onboarding_url() -> list:
-    return [path("suppliers/onboard/", onboard_supplier, name="content_onboard_supplier")]
+    return [
+        path("suppliers/onboard/", onboard_supplier, name="content_onboard_supplier"),
+        path(
+            "materials/autocomplete/",
+            autocomplete_materials,
+            name="content_material_autocomplete",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

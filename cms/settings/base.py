@@ -150,9 +150,15 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "药云 Yaoyun"
+# ASCII slugs: the browser never fills in percent-encoded Chinese; pages get pinyin slugs
+# (content.admin_forms.PinyinSlugPageForm, content.slugs.ascii_slug).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 REPORT_MAX_UPLOAD_SIZE = env("REPORT_MAX_UPLOAD_SIZE", 20 * 1024 * 1024, cast=int)
+# The standard a new spec table cites until its editor changes it; empty means the current
+# edition in content/pharmacopoeia.py (《中国药典》2025年版一部).
+PHARMACOPOEIA_STANDARD = env("PHARMACOPOEIA_STANDARD", "")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILAPI_BASE_URL = SITE_URL
 WAGTAILAPI_LIMIT_MAX = 100

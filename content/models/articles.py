@@ -13,7 +13,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from content.admin_forms import ArticlePageForm
 from content.blocks import ArticleBodyBlock
+from content.material_chooser import MaterialsInput
 
 
 class ArticleKind(models.TextChoices):
@@ -83,6 +85,7 @@ class ArticlePage(Page):
     )
 
     objects = ArticleManager()
+    base_form_class = ArticlePageForm
 
     parent_page_types = ["content.SupplierPage", "content.InsightsIndexPage"]
     subpage_types: list[str] = []
@@ -94,7 +97,11 @@ class ArticlePage(Page):
         FieldPanel("cover_image"),
         MultiFieldPanel(
             [
-                FieldPanel("materials"),
+                FieldPanel(
+                    "materials",
+                    widget=MaterialsInput,
+                    help_text=_("Type a name, pinyin or alias (e.g. 北芪, huangqi) and pick one."),
+                ),
                 FieldPanel("origin"),
                 FieldPanel("grade"),
                 FieldPanel("tags"),

@@ -1,12 +1,18 @@
 """import_articles: good files, exact errors per bad line, idempotent re-import, atomic lines."""
 
+import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.html import strip_tags
+from wagtail.blocks import StreamValue
+from wagtail.models import WorkflowState
+from wagtail.rich_text import RichText
 
-from content.importers import import_articles
+from content.importers import IMPORTED_BLOCK_ID, import_articles
 from content.models import ArticlePage
 
 
@@ -177,3 +183,168 @@ def test_command_rejects_non_utf8_file(ready, tmp_path: Path):
     with pytest.raises(CommandError, match="not UTF-8 text"):
         call_command("import_articles", str(path), "--no-progress")
     assert ArticlePage.objects.count() == 0
+
+
+SPEC = {
+    "caption": "2026年检测结果",
+    "standard": "《中国药典》2025年版一部",
+    "rows": [{"item": "水分", "value": "9.8", "limit": "≤ 13.0", "unit": "%", "passed": True}],
+}
+QUOTE = {
+    "price_low": Decimal("52.00"),
+    "price_high": Decimal("58.50"),
+    "unit": "元/公斤",
+    "moq": "500公斤",
+    "valid_until": dt.date(2026, 12, 31),
+    "note": "",
+}
+
+
+def edit_body(article: ArticlePage, blocks: list, *, publish: bool = True) -> None:
+    """What an editor does in the admin: change the body, then publish or only save a draft."""
+    article.body = StreamValue(article.body.stream_block, blocks)
+    revision = article.save_revision()
+    if publish:
+        revision.publish()
+
+
+def body_of(external_id: str) -> list[tuple]:
+    article = ArticlePage.objects.get(external_id=external_id)
+    return [
+        (b.block_type, strip_tags(str(b.value)) if b.block_type == "paragraph" else b.value, b.id)
+        for b in article.body
+    ]
+
+
+def test_reimport_replaces_its_text_and_keeps_blocks_added_in_the_admin(ready):
+    import_articles([line(body="<p>第一版</p>")])
+    article = ArticlePage.objects.get(external_id="A-1")
+    imported = article.body[0]
+    edit_body(
+        article,
+        [
+            ("heading", "质量检测", "h-1"),
+            ("spec_table", SPEC, "spec-1"),
+            (imported.block_type, imported.value, imported.id),
+            ("quote", QUOTE, "quote-1"),
+            ("paragraph", RichText("<p>编辑补充的说明</p>"), "p-1"),
+        ],
+    )
+
+    report = import_articles([line(body="<p>第二版</p>")])
+
+    assert (report.updated, report.problems) == (1, [])
+    body = body_of("A-1")
+    assert [(kind, block_id) for kind, _, block_id in body] == [
+        ("heading", "h-1"),
+        ("spec_table", "spec-1"),
+        ("paragraph", IMPORTED_BLOCK_ID),
+        ("quote", "quote-1"),
+        ("paragraph", "p-1"),
+    ]
+    assert body[2][1] == "第二版"
+    assert body[4][1] == "编辑补充的说明"
+    assert body[1][1]["standard"] == "《中国药典》2025年版一部"
+    assert body[3][1]["price_high"] == Decimal("58.50")
+
+
+def test_reimport_of_an_article_imported_before_block_ids_replaces_its_first_text(ready):
+    # given an article as the old import left it: one text block first, with a random id
+    import_articles([line(body="<p>旧导入</p>")])
+    article = ArticlePage.objects.get(external_id="A-1")
+    edit_body(
+        article,
+        [("paragraph", RichText("<p>旧导入</p>"), "old-id"), ("quote", QUOTE, "quote-1")],
+    )
+
+    import_articles([line(body="<p>新导入</p>")])
+
+    assert body_of("A-1")[0] == ("paragraph", "新导入", IMPORTED_BLOCK_ID)
+    assert [block_id for _, _, block_id in body_of("A-1")] == [IMPORTED_BLOCK_ID, "quote-1"]
+
+
+def test_reimport_puts_deleted_text_back_first(ready):
+    import_articles([line(body="<p>第一版</p>")])
+    edit_body(ArticlePage.objects.get(external_id="A-1"), [("quote", QUOTE, "quote-1")])
+
+    import_articles([line(body="<p>第二版</p>")])
+
+    assert [(kind, block_id) for kind, _, block_id in body_of("A-1")] == [
+        ("paragraph", IMPORTED_BLOCK_ID),
+        ("quote", "quote-1"),
+    ]
+
+
+def submit_for_moderation(article: ArticlePage, user) -> None:
+    article.title = "供应商改过的标题"
+    article.save_revision(user=user)
+    article.get_workflow().start(article, user)
+
+
+PENDING = [
+    pytest.param(
+        "workflow", "has changes waiting for moderation (a workflow is in progress)", id="workflow"
+    ),
+    pytest.param("draft", "has a draft newer than the live version", id="newer-draft"),
+    pytest.param("offline", "is not live (unpublished in the admin)", id="unpublished"),
+]
+
+
+def make_pending(article: ArticlePage, how: str, user) -> None:
+    if how == "workflow":
+        submit_for_moderation(article, user)
+    elif how == "draft":
+        article.title = "供应商改过的标题"
+        article.save_revision(user=user)
+    else:
+        article.unpublish()
+
+
+@pytest.mark.parametrize(("how", "reason"), PENDING)
+def test_reimport_refuses_to_publish_over_pending_work(ready, how, reason):
+    import_articles([line()])
+    article = ArticlePage.objects.get(external_id="A-1")
+    make_pending(article, how, ready.user)
+    revisions = article.revisions.count()
+
+    report = import_articles([line(title="导入的新标题")])
+
+    message = f"'A-1' {reason}; not imported (pass --force to publish over it)"
+    assert [(p.line, p.field, p.message) for p in report.problems] == [(1, "external_id", message)]
+    assert report.updated == 0
+    article.refresh_from_db()
+    assert article.title == "2026年岷县当归新货上市"
+    assert article.revisions.count() == revisions
+
+
+def test_force_publishes_over_moderation_and_ends_the_workflow(ready):
+    import_articles([line()])
+    article = ArticlePage.objects.get(external_id="A-1")
+    submit_for_moderation(article, ready.user)
+
+    report = import_articles([line(title="导入的新标题")], force=True)
+
+    assert (report.updated, report.problems) == (1, [])
+    article.refresh_from_db()
+    assert article.live
+    assert article.title == "导入的新标题"
+    assert not article.has_unpublished_changes
+    state = WorkflowState.objects.get(object_id=str(article.pk))
+    assert state.status == WorkflowState.STATUS_CANCELLED
+
+
+def test_command_reports_pending_moderation_and_exits_nonzero(ready, tmp_path: Path, capsys):
+    import_articles([line()])
+    submit_for_moderation(ArticlePage.objects.get(external_id="A-1"), ready.user)
+    path = tmp_path / "articles.jsonl"
+    path.write_text(line(title="导入的新标题") + "\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"^0 created, 0 updated, 1 line\(s\) failed$"):
+        call_command("import_articles", str(path), "--no-progress")
+    assert capsys.readouterr().err.strip() == (
+        f"{path}:line 1 [external_id]: 'A-1' has changes waiting for moderation "
+        "(a workflow is in progress); not imported (pass --force to publish over it)"
+    )
+
+    call_command("import_articles", str(path), "--no-progress", "--force")
+    assert ArticlePage.objects.get(external_id="A-1").title == "导入的新标题"

@@ -45,7 +45,7 @@ def article_form(materials, **extra) -> dict:
             "comments": inline_formset([]),
         }
     )
-    data["materials"] = [str(materials["黄芪"].pk)]
+    data["materials"] = "黄芪"
     data.update(extra)
     return data
 
@@ -82,7 +82,7 @@ def test_supplier_submits_and_moderator_approves(client, supplier_a, moderator, 
     assert article.supplier == supplier_a.page
     page = client.get(article.url)
     assert page.status_code == 200
-    assert "¥38.00 – 45.00" in page.content.decode()
+    assert "¥38.00 – ¥45.00" in page.content.decode()
 
 
 def test_supplier_cannot_publish_directly(client, supplier_a, materials):
@@ -146,3 +146,157 @@ def test_quote_with_inverted_prices_is_rejected(client, supplier_a, materials, f
     assert not ArticlePage.objects.exists()
     error = response.context["form"].errors.as_data()["body"][0]
     assert error.block_errors[2].block_errors[field].messages == ["不得低于最低价。"]
+
+
+INCOMPLETE_BLOCKS = [
+    pytest.param(
+        ("report", {"title": "2026年黄芪检测报告", "lab": "", "report_no": "", "document": ""}),
+        "document",
+        id="report-without-pdf",
+    ),
+    pytest.param(
+        (
+            "quote",
+            {
+                "price_low": "",
+                "price_high": "",
+                "unit": "元/公斤",
+                "moq": "",
+                "valid_until": "",
+                "note": "",
+            },
+        ),
+        "price_low",
+        id="quote-without-prices",
+    ),
+]
+
+
+def form_with_block(materials, block: tuple, **extra) -> dict:
+    data = article_form(materials, **extra)
+    body = streamfield([("heading", "检测"), block])
+    for key in [k for k in data if k.startswith("body-")]:
+        del data[key]
+    data.update(nested_form_data({"body": body}))
+    return data
+
+
+@pytest.mark.parametrize(("block", "field"), INCOMPLETE_BLOCKS)
+def test_draft_saves_with_an_incomplete_block(client, supplier_a, materials, block, field):
+    client.force_login(supplier_a.user)
+
+    response = client.post(add_url(supplier_a.page), form_with_block(materials, block))
+
+    assert response.status_code == 302
+    article = ArticlePage.objects.get(slug="huangqi-2026")
+    assert not article.live
+    draft = article.get_latest_revision_as_object()
+    assert draft.body[1].block_type == block[0]
+    assert draft.body[1].value[field] is None
+
+
+@pytest.mark.parametrize(("block", "field"), INCOMPLETE_BLOCKS)
+def test_submitting_an_incomplete_block_is_refused_naming_the_field(
+    client, supplier_a, materials, block, field
+):
+    client.force_login(supplier_a.user)
+    client.post(add_url(supplier_a.page), form_with_block(materials, block))
+    article = ArticlePage.objects.get(slug="huangqi-2026")
+    edit = reverse("wagtailadmin_pages:edit", args=[article.pk])
+
+    response = client.post(edit, form_with_block(materials, block, **{"action-submit": "1"}))
+
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["body"][0]
+    assert error.block_errors[1].block_errors[field].messages == ["必需字段"]
+    assert not WorkflowState.objects.filter(object_id=str(article.pk)).exists()
+    assert article.revisions.count() == 1
+
+
+def test_publishing_an_incomplete_report_is_refused(admin_client, supplier_a, materials):
+    block = INCOMPLETE_BLOCKS[0].values[0]
+
+    response = admin_client.post(
+        add_url(supplier_a.page), form_with_block(materials, block, **{"action-publish": "1"})
+    )
+
+    assert response.status_code == 200
+    error = response.context["form"].errors.as_data()["body"][0]
+    assert error.block_errors[1].block_errors["document"].messages == ["必需字段"]
+    assert not ArticlePage.objects.exists()
+
+
+PINYIN_SLUG = "2026-nian-meng-gu-huang-qi-xin-huo-shang-shi"
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["", "2026年蒙古黄芪新货上市", "2026"],
+    ids=["empty", "browser-unicode-autofill", "browser-ascii-autofill"],
+)
+def test_new_article_gets_the_pinyin_slug_of_its_title(client, supplier_a, materials, slug):
+    client.force_login(supplier_a.user)
+
+    response = client.post(add_url(supplier_a.page), article_form(materials, slug=slug))
+
+    assert response.status_code == 302
+    article = ArticlePage.objects.get()
+    assert article.slug == PINYIN_SLUG
+    assert article.get_latest_revision_as_object().slug == PINYIN_SLUG
+
+
+def test_pinyin_slug_taken_by_a_sibling_gets_a_number(client, supplier_a, materials):
+    client.force_login(supplier_a.user)
+    client.post(add_url(supplier_a.page), article_form(materials, slug=""))
+
+    response = client.post(add_url(supplier_a.page), article_form(materials, slug=""))
+
+    assert response.status_code == 302
+    assert sorted(ArticlePage.objects.values_list("slug", flat=True)) == [
+        PINYIN_SLUG,
+        f"{PINYIN_SLUG}-2",
+    ]
+
+
+def test_a_slug_the_editor_typed_is_kept(client, supplier_a, materials):
+    client.force_login(supplier_a.user)
+
+    client.post(add_url(supplier_a.page), article_form(materials, slug="mengu-huangqi"))
+
+    assert ArticlePage.objects.get().slug == "mengu-huangqi"
+
+
+def test_a_live_article_keeps_its_slug_when_edited(client, supplier_a, moderator, materials):
+    # given a live article whose slug is the title (as before pinyin slugs)
+    article = ArticlePage(title="黄芪", slug="黄芪", summary="黄芪统货。")
+    supplier_a.page.add_child(instance=article)
+    article.save_revision().publish()
+    client.force_login(supplier_a.user)
+
+    # when its supplier saves a draft of it with the slug unchanged
+    edit = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    response = client.post(edit, article_form(materials, title="黄芪", slug="黄芪"))
+
+    # then the URL stays the same
+    assert response.status_code == 302
+    assert article.get_latest_revision_as_object().slug == "黄芪"
+
+
+def test_autosave_keeps_an_article_with_an_empty_report(client, supplier_a, materials):
+    # given a draft the supplier is editing
+    client.force_login(supplier_a.user)
+    client.post(add_url(supplier_a.page), article_form(materials))
+    article = ArticlePage.objects.get(slug="huangqi-2026")
+    edit = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    block = INCOMPLETE_BLOCKS[0].values[0]
+
+    # when the editor's browser autosaves while the new report block has no PDF yet
+    response = client.post(edit, form_with_block(materials, block), HTTP_ACCEPT="application/json")
+
+    # then the draft is saved with the block
+    assert response.status_code == 200
+    assert response.json()["success"] is True
+    article.refresh_from_db()
+    draft = article.get_latest_revision_as_object()
+    assert [b.block_type for b in draft.body] == ["heading", "report"]
+    assert draft.body[1].value["title"] == "2026年黄芪检测报告"

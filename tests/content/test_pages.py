@@ -61,7 +61,7 @@ def test_article_page_renders_blocks_share_and_related(client, published):
     assert response.status_code == 200
     assert "<h1>岷县黄芪新货上市</h1>" in html
     assert "≤ 10.0" in html
-    assert "¥38.00 – 45.00" in html
+    assert "¥38.00 – ¥45.00" in html
     assert f'src="/qr/{first.pk}.svg"' in html
     assert 'property="og:title" content="岷县黄芪新货上市"' in html
     assert second.title in html  # related by shared material

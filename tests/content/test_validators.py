@@ -10,10 +10,17 @@ from content.validators import validate_report_file
 from content.views import server_error
 
 
-def test_accepts_a_real_pdf_under_the_cap():
+def test_accepts_a_real_pdf_under_the_cap_and_leaves_it_readable():
     pdf = report_pdf("ok", ["line"])
+    upload = SimpleUploadedFile("r.pdf", pdf)
+    upload.read(3)  # a caller midway through the file gets its position back
 
-    validate_report_file(SimpleUploadedFile("r.pdf", pdf), max_size=len(pdf))
+    result = validate_report_file(upload, max_size=len(pdf))
+
+    assert result is None
+    assert upload.tell() == 3
+    upload.seek(0)
+    assert upload.read() == pdf
 
 
 @pytest.mark.parametrize(
