@@ -1,10 +1,10 @@
-"""Admin wiring: Material snippet viewset and the supplier onboarding action."""
+"""Admin wiring: Material snippet viewset, supplier onboarding, the document download check."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +14,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from content.media_access import can_view_document
 from content.models import Material
 from content.staff import PLATFORM_PERMISSION, StaffMenuItem
 from content.workspaces import UsernameTakenError, add_supplier_user, create_supplier
@@ -75,3 +76,14 @@ def onboarding_menu_item() -> MenuItem:
     return StaffMenuItem(
         _("Onboard supplier"), reverse("content_onboard_supplier"), icon_name="group", order=210
     )
+
+
+@hooks.register("before_serve_document")
+def hide_unpublished_document(document, request: HttpRequest) -> None:
+    """A report no live page publishes answers like a missing document, except to who may see it.
+
+    Raising (not returning a response) gives the very 404 an unknown document id gets, so a
+    hidden report cannot be told from one that does not exist.
+    """
+    if not can_view_document(request.user, document):
+        raise Http404
