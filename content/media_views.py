@@ -9,7 +9,7 @@ does not exist.
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.static import serve
 from wagtail.images import get_image_model
 
@@ -17,6 +17,9 @@ from content.media_access import can_view_unpublished, is_public
 
 ORIGINALS = "original_images/"
 RENDITIONS = "images/"
+# Browsers and proxies may keep a public rendition this long, so each image of an article is
+# not re-checked on every view; an unpublished page's images can linger in caches as long.
+PUBLIC_MAX_AGE = 3600
 
 
 def serve_original_image(request: HttpRequest, path: str) -> HttpResponse:
@@ -41,7 +44,9 @@ def serve_rendition(request: HttpRequest, path: str) -> HttpResponse:
     if rendition is None:
         raise Http404
     if is_public(rendition.image):
-        return serve(request, RENDITIONS + path, document_root=settings.MEDIA_ROOT)
+        response = serve(request, RENDITIONS + path, document_root=settings.MEDIA_ROOT)
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
     if can_view_unpublished(request.user, rendition.image):
         return _private(serve(request, RENDITIONS + path, document_root=settings.MEDIA_ROOT))
     raise Http404

@@ -220,7 +220,10 @@ def _serves_the_object(surface: Surface, item: Media, response) -> bool:
     if surface.name == "image-original":
         with item.obj.file.open("rb") as original:
             return body == original.read() and "private" in response["Cache-Control"]
-    return body[:4] == (b"\x89PNG" if surface.kind == "image" else b"%PDF")
+    if surface.name == "image-rendition":
+        cache = "public, max-age=3600" if item.public else "private"
+        return body[:4] == b"\x89PNG" and cache in response["Cache-Control"]
+    return body[:4] == b"%PDF"
 
 
 @pytest.mark.parametrize("surface", SURFACES, ids=[s.name for s in SURFACES])
