@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -361,3 +362,24 @@ def test_images_search_finds_only_public_images(client, media):
     assert response.status_code == 200
     assert [i["title"] for i in response.json()["items"]] == ["岷县黄芪封面 live-cover"]
     assert "draft-cover" not in response.content.decode()
+
+
+def test_hidden_files_answer_exactly_like_missing_ones(client, media):
+    report, image = media["document:draft"].obj, media["image:draft"].obj
+    rendition_url = image.get_rendition("fill-480x270").url
+    hidden = [client.get(report.url), client.get(rendition_url), client.get(image.file.url)]
+    missing = [
+        client.get(f"/documents/999999/{report.filename}"),
+        client.get(rendition_url.replace("draft-cover", "no-such-image")),
+        client.get(image.file.url.replace("draft-cover", "no-such-image")),
+    ]
+
+    def answer(response) -> tuple:
+        return response.status_code, response["Content-Type"], response.content
+
+    assert [answer(r) for r in hidden] == [answer(r) for r in missing]
+    assert answer(hidden[0]) == (
+        404,
+        "text/plain; charset=utf-8",
+        gettext("This file does not exist or is not published.").encode(),
+    )
