@@ -6,8 +6,8 @@ publishes it, never enumerated.
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from cms.api_images import PublicImagesAPIViewSet
 from content.models import Material
 
 
@@ -34,5 +34,5 @@ class MaterialsAPIViewSet(BaseAPIViewSet):
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
+api_router.register_endpoint("images", PublicImagesAPIViewSet)
 api_router.register_endpoint("materials", MaterialsAPIViewSet)

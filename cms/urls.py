@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -13,6 +12,7 @@ from cms.api import api_router
 from cms.api_v1 import api as api_v1
 from cms.views import healthz, switch_language
 from content.feeds import LatestArticlesFeed
+from content.media_views import serve_original_image, serve_rendition
 from search.views import result_click, search_page
 
 urlpatterns = [
@@ -29,12 +29,14 @@ urlpatterns = [
     path("qr/", include("content.urls")),
     path("search/", search_page, name="search"),
     path("search/go/", result_click, name="search_click"),
-    # Images and renditions only; documents are served by Wagtail's document view above.
+    # Image files go through the visibility rule (content.media_access); nothing else under
+    # MEDIA_ROOT (documents/ in particular) has a URL: documents go through Wagtail's document
+    # view above and its before_serve_document hook.
     re_path(
-        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>(?:original_images|images)/.+)$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
+        rf"^{settings.MEDIA_URL.strip('/')}/original_images/(?P<path>.+)$",
+        serve_original_image,
     ),
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/images/(?P<path>.+)$", serve_rendition),
 ]
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -4,12 +4,16 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from wagtail.models import Page
 
 from content.share_links import SHARE_TOKEN
+
+FILE_PREFIXES = (settings.MEDIA_URL, "/documents/")
 
 
 @cache_control(public=True, max_age=86400)
@@ -37,6 +41,17 @@ def page_qr_code(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 404 page; a short plain answer for file URLs.
+
+    A file URL carries the file's name, and the 404 page repeats the request path (in its
+    language switch), so a hidden report or image would have its name echoed back. The plain
+    answer is also the same whether the file is missing or hidden.
+    """
+    if request.path.startswith(FILE_PREFIXES):
+        return HttpResponseNotFound(
+            gettext("This file does not exist or is not published."),
+            content_type="text/plain; charset=utf-8",
+        )
     return render(request, "404.html", status=404)
 
 

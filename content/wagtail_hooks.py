@@ -1,10 +1,10 @@
-"""Admin wiring: Material snippet viewset and autocomplete, supplier onboarding, isolation."""
+"""Admin wiring: materials (viewset, autocomplete), onboarding, isolation, the document check."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.admin_isolation import hide_platform_reports, restrict_chooser_pages
 from content.material_chooser import autocomplete_materials
+from content.media_access import can_view_document
 from content.models import Material
 from content.staff import PLATFORM_PERMISSION, StaffMenuItem
 from content.workspaces import UsernameTakenError, add_supplier_user, create_supplier
@@ -89,3 +90,14 @@ def onboarding_menu_item() -> MenuItem:
 # A supplier's users link to live pages and to their own drafts, never to another's drafts.
 hooks.register("construct_page_chooser_queryset", restrict_chooser_pages)
 hooks.register("construct_reports_menu", hide_platform_reports)
+
+
+@hooks.register("before_serve_document")
+def hide_unpublished_document(document, request: HttpRequest) -> None:
+    """A report no live page publishes answers like a missing document, except to who may see it.
+
+    Raising (not returning a response) gives the very 404 an unknown document id gets, so a
+    hidden report cannot be told from one that does not exist.
+    """
+    if not can_view_document(request.user, document):
+        raise Http404

@@ -154,6 +154,9 @@ WAGTAIL_SITE_NAME = "药云 Yaoyun"
 # (content.admin_forms.PinyinSlugPageForm, content.slugs.ascii_slug).
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
+# Always through Wagtail's document view and its before_serve_document check (content.media_access),
+# never a redirect to the storage's own URL, whatever storage is configured.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 REPORT_MAX_UPLOAD_SIZE = env("REPORT_MAX_UPLOAD_SIZE", 20 * 1024 * 1024, cast=int)
 # The standard a new spec table cites until its editor changes it; empty means the current

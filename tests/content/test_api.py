@@ -49,12 +49,21 @@ def test_materials_snippet_endpoint(client, materials):
     assert detail["latin"] == "Notoginseng Radix et Rhizoma"
 
 
-def test_images_endpoint(client, site):
-    get_image_model().objects.create(title="封面", file=get_test_image_file())
+def test_images_endpoint_lists_only_images_of_live_pages(
+    client, settings, tmp_path, supplier_a, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    images = get_image_model().objects
+    with django_capture_on_commit_callbacks(execute=True):
+        cover = images.create(title="封面", file=get_test_image_file("cover.png"))
+        images.create(title="未用图片", file=get_test_image_file("unused.png"))
+        ArticlePageFactory(parent=supplier_a.page, cover_image=cover).save_revision().publish()
 
     listing = client.get("/api/v2/images/").json()
 
     assert [i["title"] for i in listing["items"]] == ["封面"]
+    assert listing["items"][0]["rendition"]["url"].startswith("/media/images/cover.")
+    assert "original_images" not in str(listing)
 
 
 @pytest.mark.parametrize("query", ["limit=abc", "offset=-1", "limit=1000"])

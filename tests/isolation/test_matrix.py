@@ -63,8 +63,6 @@ def platform_only(row_id: str, path: str, **expected) -> Row:
     return Row(row_id, path, owner=HIDDEN, owner_sees=False, **expected)
 
 
-MEDIA_WORK = "media and document serving: closed by the 'media' work (issue 9 items 1-2)"
-MEDIA_XFAIL = {"anonymous": MEDIA_WORK, "other": MEDIA_WORK}
 PAGE = "/admin/pages/{s.draft.pk}"
 
 ROWS = [
@@ -244,15 +242,25 @@ ROWS = [
         owner_sees=False,
         staff_sees=False,
     ),  # suppliers' own analytics: later work
-    # media and document serving: the 'media' work owns these URLs; add its rows here
-    api("api-image-detail", "/api/v2/images/{s.image_id}/", markers=("image",), xfail=MEDIA_XFAIL),
+    # media and document serving (content/media_access.py); the public API lists only images on
+    # live pages, for everyone alike (drafts' images are reviewed in the admin)
+    api(
+        "api-image-detail",
+        "/api/v2/images/{s.image_id}/",
+        markers=("image",),
+        owner=404,
+        staff=404,
+        owner_sees=False,
+        staff_sees=False,
+    ),
     api(
         "api-image-listing",
         "/api/v2/images/?search=IM5IMAGE",
         markers=("image",),
+        anonymous=LISTING,  # public images only: an empty page here
+        other=LISTING,
         owner_sees=False,
         staff_sees=False,
-        xfail=MEDIA_XFAIL,
     ),
     api(
         "media-original",
@@ -260,7 +268,6 @@ ROWS = [
         markers=(),
         owner_sees=False,
         staff_sees=False,
-        xfail=MEDIA_XFAIL,
     ),
     api(
         "document-serve",
@@ -268,7 +275,6 @@ ROWS = [
         markers=(),
         owner_sees=False,
         staff_sees=False,
-        xfail=MEDIA_XFAIL,
     ),
 ]
 
