@@ -21,6 +21,7 @@ class MaterialsAPIViewSet(BaseAPIViewSet):
         "traditional",
         "pinyin",
         "latin",
+        "english",
         "category",
         "aliases",
         "origins",
