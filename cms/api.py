@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from django.db.models import QuerySet
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
@@ -23,6 +24,17 @@ from search.queries import rank_pages
 # to these, so a client can page through the best thousand, far more than any reader does.
 PAGE_SEARCH_WINDOW = 1000
 SEARCH_OPERATORS = {"and": True, "or": False}  # operator → every word must match
+MAX_OFFSET = 1_000_000_000  # far past any listing; a larger one overflows SQLite's integers
+
+
+class BoundedPagination(WagtailPagination):
+    """Wagtail's offset/limit paging with a bounded offset (a 40-digit one answered 500)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0")
+        if offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset must be at most {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
 
 
 class RankedPages:
@@ -73,6 +85,7 @@ class ArticleSearchFilter(BaseFilterBackend):
 class LivePagesAPIViewSet(PagesAPIViewSet):
     """Wagtail's pages endpoint (live, public pages) with the platform's search."""
 
+    pagination_class = BoundedPagination
     filter_backends = [
         ArticleSearchFilter if backend is SearchFilter else backend
         for backend in PagesAPIViewSet.filter_backends
@@ -83,6 +96,7 @@ class MaterialsAPIViewSet(BaseAPIViewSet):
     """The Material dictionary snippet, read-only, for mini-program and app front ends."""
 
     model = Material
+    pagination_class = BoundedPagination
     body_fields = [
         *BaseAPIViewSet.body_fields,
         "name",
