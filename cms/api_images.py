@@ -12,6 +12,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
+from cms.api_paging import BoundedPagination
 from content.media_access import public_images
 
 SEARCH_MAX_LENGTH = 100
@@ -62,6 +63,7 @@ class PublicImagesAPIViewSet(ImagesAPIViewSet):
     The listing is the same for every user: drafts' images are reviewed in the admin.
     """
 
+    pagination_class = BoundedPagination
     filter_backends = [FieldsFilter, OrderingFilter, PlainSearchFilter]
     body_fields = [
         *BaseAPIViewSet.body_fields,

@@ -31,6 +31,11 @@ class MaterialForm(WagtailAdminModelForm):
         required=False,
         help_text=_("One name a line, e.g. 北芪"),
     )
+    english = LinesField(
+        label=_("English names"),
+        required=False,
+        help_text=_("One name a line, most usual first, e.g. Astragalus root"),
+    )
     origins = LinesField(
         label=_("typical origins"), required=False, help_text=_("One place a line, e.g. 甘肃岷县")
     )

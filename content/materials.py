@@ -9,7 +9,8 @@ from django.db import transaction
 from content.models import Material, MaterialIndexPage, MaterialPage
 
 DATA_FILE = Path(__file__).parent / "data" / "materials.json"
-FIELDS = ("traditional", "pinyin", "latin", "category", "aliases", "origins")
+FIELDS = ("traditional", "pinyin", "latin", "english", "category", "aliases", "origins")
+LIST_FIELDS = ("english", "aliases", "origins")
 
 
 @dataclass
@@ -25,10 +26,7 @@ def load_materials(path: Path = DATA_FILE) -> LoadReport:
     """Upsert every material in ``path`` by canonical name and give each a hub page."""
     report = LoadReport()
     for entry in json.loads(path.read_text(encoding="utf-8")):
-        values = {
-            field: entry.get(field, [] if field in ("aliases", "origins") else "")
-            for field in FIELDS
-        }
+        values = {field: entry.get(field, [] if field in LIST_FIELDS else "") for field in FIELDS}
         material = Material.objects.filter(name=entry["name"]).first()
         if material is None:
             Material.objects.create(name=entry["name"], **values)

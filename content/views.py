@@ -24,7 +24,7 @@ def page_qr_code(request: HttpRequest, page_id: int) -> HttpResponse:
     arrives through that share; a value that is not a token is ignored, not encoded.
     """
     page = Page.objects.live().public().filter(pk=page_id).first()
-    if page is None:
+    if page is None or not page.url:  # the tree's root has no URL: it would encode this request's
         raise Http404("No such page")
     url = request.build_absolute_uri(page.url)
     token = request.GET.get("s", "")

@@ -1,4 +1,4 @@
-"""The one analysis pipeline: normalise, segment, expand aliases, pinyin and Latin names.
+"""The one analysis pipeline: normalise, segment, expand aliases, pinyin, Latin and English names.
 
 Index time and query time both call it, and every engine receives its output, so the embedded
 engine and Elasticsearch rank the same tokens. The vocabulary comes from the Material
@@ -133,10 +133,31 @@ PROVINCES = [
 ]
 
 
+# Pinyin with tone marks: nǚ, lǜ and lüe are written nv, lv, lve without them (pypinyin's form).
+PINYIN_U_UMLAUT = re.compile(r"(?<=[nl])[üǖǘǚǜ]")
+ACCENTED = re.compile(r"[\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]")  # checked before any work
+# Runs of ASCII letters a pinyin syllable sequence could be joined from ("huang qi").
+SPACED_WORDS_MAX = 4  # the longest material name has four syllables (冬虫夏草)
+
+
 def normalize(text: str) -> str:
-    """Full-width → half-width, traditional → simplified, lower case, squeezed spaces."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return " ".join(_T2S.convert(text).lower().split())
+    """Full-width → half-width, traditional → simplified, lower case, tone marks and accents off
+    Latin letters (``huáng qí`` → ``huang qi``), squeezed spaces."""
+    text = _T2S.convert(unicodedata.normalize("NFKC", text or "")).lower()
+    if ACCENTED.search(text):
+        text = _strip_marks(text)
+    return " ".join(text.split())
+
+
+def _strip_marks(text: str) -> str:
+    """Drop the combining marks that follow an ASCII letter; marks on other scripts stay."""
+    decomposed = unicodedata.normalize("NFD", PINYIN_U_UMLAUT.sub("v", text))
+    kept = [
+        char
+        for i, char in enumerate(decomposed)
+        if not (unicodedata.combining(char) and i and decomposed[i - 1].isascii())
+    ]
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def to_pinyin(text: str) -> tuple[str, str]:
@@ -147,12 +168,15 @@ def to_pinyin(text: str) -> tuple[str, str]:
 
 @dataclass
 class Vocabulary:
-    """What the pipeline knows of the trade: every material name, pinyin, Latin name, place."""
+    """What the pipeline knows of the trade: every material name, pinyin, Latin and English
+    name, place."""
 
     canonical: dict[str, str] = field(default_factory=dict)  # any name → canonical name
     pinyin: dict[str, str] = field(default_factory=dict)  # full pinyin or initials → canonical
     latin: dict[str, str] = field(default_factory=dict)  # normalised Latin name → canonical
+    english: dict[str, str] = field(default_factory=dict)  # normalised English name → canonical
     places: set[str] = field(default_factory=set)
+    full_pinyin: set[str] = field(default_factory=set)  # "huangqi", which "huang qi" joins to
 
     @classmethod
     def from_materials(cls, materials: Iterable) -> "Vocabulary":
@@ -165,9 +189,12 @@ class Vocabulary:
                 vocab.canonical.setdefault(normalize(name), material.name) if name else None
             full, initials = to_pinyin(material.name)
             vocab.pinyin.setdefault(full, material.name)
+            vocab.full_pinyin.add(full)
             initials_seen.setdefault(initials, set()).add(material.name)
             if material.latin:
                 vocab.latin[normalize(material.latin)] = material.name
+            for name in getattr(material, "english", None) or ():
+                vocab.english.setdefault(normalize(name), material.name)
             vocab.places.update(_place_words(material.origins))
         for initials, names in initials_seen.items():
             if len(initials) >= 2 and len(names) == 1:  # ambiguous initials expand to nothing
@@ -209,6 +236,8 @@ class Analyzer:
         for word in (*vocabulary.canonical, *vocabulary.places):
             if CJK_RUN.fullmatch(word):
                 self._segmenter.add_word(word, freq=200000)
+        self._name_of = {**vocabulary.english, **vocabulary.latin}  # Latin wins a tie
+        self._names = _names_pattern(self._name_of)
 
     def tokens(self, text: str) -> list[str]:
         """Words of ``text`` in order: segmented Chinese (with sub-words), ASCII words whole."""
@@ -253,20 +282,35 @@ class Analyzer:
         return " ".join(dict.fromkeys([*names, *latin, full, initials]))
 
     def query_groups(self, query: str) -> list[list[str]]:
-        """Each word of the query as a group of alternatives; a Latin name is one group."""
+        """Each word of the query as a group of alternatives; a Latin or English name is one
+        group, and pinyin typed syllable by syllable (``huang qi``) is read as one word."""
         text, groups = normalize(query), []
-        # Longest names first, whole words only: "notoginseng radix et rhizoma" (三七) must not
-        # be read as the "ginseng radix et rhizoma" (人参) inside it.
-        for latin in sorted(self.vocabulary.latin, key=len, reverse=True):
-            pattern = rf"(?<![a-z]){re.escape(latin)}(?![a-z])"
-            if re.search(pattern, text):
-                groups.append([self.vocabulary.latin[latin]])
-                text = re.sub(pattern, " ", text)
+        for match in self._names.finditer(text):
+            group = [self._name_of[match.group(1)]]
+            if group not in groups:
+                groups.append(group)
+        text = self._join_pinyin(self._names.sub(" ", text))
         for token in self.tokens(text):
             group = self.expansions(token) + list(TRADE_SYNONYMS.get(token, ()))
             if group not in groups:
                 groups.append(group)
         return self._drop_overlaps(groups)
+
+    def _join_pinyin(self, text: str) -> str:
+        """``huang qi zhong zhi`` → ``huangqi zhong zhi``: consecutive words that spell a
+        material's full pinyin become that one word (longest run first)."""
+        words, out, i = text.split(), [], 0
+        while i < len(words):
+            for j in range(min(len(words), i + SPACED_WORDS_MAX), i + 1, -1):
+                joined = "".join(words[i:j])
+                if joined in self.vocabulary.full_pinyin and all(w.isalpha() for w in words[i:j]):
+                    out.append(joined)
+                    i = j
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return " ".join(out)
 
     def _drop_overlaps(self, groups: list[list[str]]) -> list[list[str]]:
         """Keep one reading of each stretch of the query.
@@ -289,6 +333,16 @@ class Analyzer:
 
     def _is_known(self, word: str) -> bool:
         return word in self.vocabulary.canonical or word in self.vocabulary.places
+
+
+def _names_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """Whole-word Latin and English names, longest first, so "notoginseng radix et rhizoma"
+    (三七) is never read as the "ginseng radix et rhizoma" (人参) inside it, nor "american
+    ginseng" (西洋参) as "ginseng"; a trailing plural s is allowed (goji berries aside)."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
+    if not alternatives:
+        return re.compile(r"(?!x)x")  # matches nothing
+    return re.compile(rf"(?<![a-z0-9])({alternatives})s?(?![a-z0-9])")
 
 
 _lock = threading.Lock()

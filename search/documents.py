@@ -34,7 +34,9 @@ def build_document(page: ArticlePage, analyzer: Analyzer | None = None) -> Index
     text = body_text(page)
     tags = [t.name for t in page.tags.all()]
     meta = " ".join([page.origin, page.grade, " ".join(tags), supplier.title if supplier else ""])
-    suggest = [page.title] + [m.name for m in materials]
+    # Aliases too: a buyer typing 北 is on the way to 北芪 (黄芪's trade name), and searching
+    # 北芪 finds the 黄芪 articles; without them a one-character prefix often finds nothing.
+    suggest = [page.title] + [name for m in materials for name in (m.name, *m.aliases)]
     suggest += [to_pinyin(m.name)[0] for m in materials]
     return IndexDocument(
         page_id=page.pk,

@@ -102,20 +102,13 @@ def search_articles(
     started = time.perf_counter()
     q = request.q.strip()[:MAX_QUERY_LENGTH]
     groups = get_analyzer().query_groups(q) if q else []
-    engine = get_engine()
     query = EngineQuery(
         groups=groups,
         filters=request.filters,
         offset=(request.page - 1) * request.page_size,
         limit=request.page_size,
     )
-    if q and not groups:  # only punctuation, emoji or stop words: nothing to look for
-        result, relaxed = EngineResult(total=0, hits=[], facets={}, engine=engine.name), False
-    else:
-        result, relaxed = engine.search(query), False
-    if result.total == 0 and len(groups) > 1:
-        result = engine.search(dataclasses.replace(query, match_all_groups=False))
-        relaxed = True
+    result, relaxed = _run(query, nothing_to_find=bool(q and not groups))
     terms = [token for group in groups for token in group]
     response = SearchResponse(
         query=q,
@@ -133,6 +126,30 @@ def search_articles(
     if log and (q or request.filters):
         response.log_id = _log(request, response, source, searcher)
     return response
+
+
+def _run(query: EngineQuery, *, nothing_to_find: bool = False) -> tuple[EngineResult, bool]:
+    """Every group must match; when nothing does and there are several, any may (relaxed).
+    ``relaxed`` is only reported when the relaxed search found something."""
+    engine = get_engine()
+    if nothing_to_find:  # only punctuation, emoji or stop words: nothing to look for
+        return EngineResult(total=0, hits=[], facets={}, engine=engine.name), False
+    result = engine.search(query)
+    if result.total == 0 and len(query.groups) > 1 and query.match_all_groups:
+        relaxed = engine.search(dataclasses.replace(query, match_all_groups=False))
+        if relaxed.total:
+            return relaxed, True
+    return result, False
+
+
+def rank_pages(q: str, limit: int, *, match_all_groups: bool = True) -> list[int]:
+    """Ids of the live articles matching ``q``, best first, at most ``limit`` (for APIs that
+    page and filter the articles themselves); no log, no snippets."""
+    q = q.strip()[:MAX_QUERY_LENGTH]
+    groups = get_analyzer().query_groups(q)
+    query = EngineQuery(groups=groups, limit=limit, match_all_groups=match_all_groups)
+    result, _relaxed = _run(query, nothing_to_find=not groups)
+    return [hit.page_id for hit in result.hits]
 
 
 def _items(hits, terms: list[str]) -> list[SearchResultItem]:

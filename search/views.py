@@ -5,9 +5,11 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
+from content.staff import is_platform_staff
+from search.discovery import popular_materials, recent_searches
 from search.engines.base import FACET_NAMES
 from search.models import SearchClick, SearchDocument, SearchLog
-from search.queries import SearchRequest, search_articles, searcher_of
+from search.queries import SearchRequest, SearchResponse, search_articles, searcher_of
 from search.related import related_searches, suggest_materials
 
 PAGE_SIZE = 10
@@ -18,17 +20,33 @@ def search_page(request: HttpRequest) -> HttpResponse:
     search = None
     if params.q or params.filters:
         search = search_articles(params, source="web", searcher=searcher_of(request))
+        search = _clamp_page(params, search)
     context = {
         "params": params,
         "search": search,
         "facets": _facet_links(params, search) if search else [],
         "active_filters": _active_filters(params),
         "pages": _page_links(params, search) if search else {},
+        "show_engine": is_platform_staff(request.user),
     }
-    if search is not None and search.total == 0:
+    if search is None:
+        context["popular_materials"] = popular_materials()
+        context["recent_searches"] = recent_searches()
+    elif search.total == 0:
         context["material_suggestions"] = suggest_materials(params.q)
         context["related_searches"] = related_searches(params.q)
     return TemplateResponse(request, "search/search.html", context)
+
+
+def _clamp_page(params: SearchRequest, search: SearchResponse) -> SearchResponse:
+    """A page past the last one (an old link, a typed number) shows the last page; the search
+    is logged once, as asked."""
+    if params.page <= search.pages:
+        return search
+    params.page = search.pages
+    clamped = search_articles(params, log=False)
+    clamped.log_id = search.log_id
+    return clamped
 
 
 def _params(request: HttpRequest) -> SearchRequest:

@@ -36,6 +36,12 @@ class Material(index.Indexed, models.Model):
     traditional = models.CharField(_("traditional form"), max_length=40, blank=True)
     pinyin = models.CharField(_("pinyin"), max_length=80, blank=True, db_index=True)
     latin = models.CharField(_("Latin pharmaceutical name"), max_length=160, blank=True)
+    english = models.JSONField(
+        _("English names"),
+        default=list,
+        blank=True,
+        help_text=_("Common English names, most usual first, e.g. Astragalus root"),
+    )
     category = models.CharField(
         _("category"), max_length=20, choices=MaterialCategory.choices, db_index=True
     )
@@ -56,6 +62,7 @@ class Material(index.Indexed, models.Model):
                 FieldPanel("traditional"),
                 FieldPanel("pinyin"),
                 FieldPanel("latin"),
+                FieldPanel("english"),
                 FieldPanel("category"),
             ],
             heading=_("Names"),

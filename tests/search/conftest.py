@@ -29,6 +29,14 @@ MATERIAL_ROWS = [
     ("人参", "人參", "renshen", "Ginseng Radix et Rhizoma", ["园参"], ["吉林"]),
     ("党参", "黨參", "dangshen", "Codonopsis Radix", ["潞党参"], ["山西"]),
 ]
+# English names as in materials.json, for the materials buyers ask about in English.
+ENGLISH = {
+    "黄芪": ["Astragalus root", "Astragalus", "Milkvetch root"],
+    "当归": ["Angelica root", "Chinese angelica", "Angelica", "Dong quai"],
+    "三七": ["Notoginseng", "Pseudo-ginseng"],
+    "西洋参": ["American ginseng"],
+    "人参": ["Ginseng", "Asian ginseng"],
+}
 
 
 @pytest.fixture
@@ -40,7 +48,13 @@ def search_materials(db, django_capture_on_commit_callbacks):
 def _create_materials() -> dict:
     materials = {
         name: MaterialFactory(
-            name=name, traditional=trad, pinyin=py, latin=latin, aliases=aliases, origins=origins
+            name=name,
+            traditional=trad,
+            pinyin=py,
+            latin=latin,
+            english=ENGLISH.get(name, []),
+            aliases=aliases,
+            origins=origins,
         )
         for name, trad, py, latin, aliases, origins in MATERIAL_ROWS
     }
