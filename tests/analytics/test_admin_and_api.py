@@ -70,7 +70,8 @@ def test_admin_engagement_page_shows_days_channels_and_bots(client, staff):
     html = response.content.decode()
     assert "2026-05-01" in html
     assert "search" in html
-    assert "bot: 1" in html
+    assert "爬虫或机器人: 1" in html  # the "bot" reason, by its label
+    assert "<td>搜索引擎</td>" in html  # the "search" channel, by its label
     assert FilteredHit.objects.get().events == 1
     assert response.context["overview"].days[0]["views"] == 1
 
