@@ -102,3 +102,26 @@ def test_desktop_header_stays_on_one_row(live_server, transactional_db, browser)
     assert found["brand"]["box"]["top"] < tops.pop() < found["brand"]["box"]["bottom"]
     assert all(link["lines"] == 1 for link in found["links"])
     page.close()
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_verified_badge_stays_on_one_line_on_a_phone(live_server, transactional_db, browser, width):
+    from content.workspaces import create_supplier
+
+    ensure_site()
+    for name in ("宜春岐和中药饮片有限公司", "山西平顺农业科技有限公司", "亳州药业有限公司"):
+        create_supplier(name, region="江西省宜春市", verified=True)
+    page = browser.new_page(viewport={"width": width, "height": 780}, locale="zh-CN")
+
+    page.goto(live_server.url + "/suppliers/")
+    page.screenshot(path=str(ARTIFACTS / f"suppliers-{width}.png"))
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll(".verified-badge")].map((badge) => {
+          const range = document.createRange();
+          range.selectNodeContents(badge);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top / 4))).size;
+        })"""
+    )
+
+    assert lines == [1, 1, 1]
+    page.close()
