@@ -20,9 +20,12 @@ from wagtail.models.workflows import GroupApprovalTask
 from content.models import HomePage, InsightsIndexPage, MaterialIndexPage, SupplierIndexPage
 
 MODERATORS = "平台审核员 Moderators"
-WORKFLOW = "平台审核 Platform moderation"
+# Wagtail shows the name in buttons ("提交给…"), so it is one language only.
+WORKFLOW = "平台审核"
+# Not every supplier is verified: the listing puts verified ones first, with a badge.
+SUPPLIERS_INTRO = "供应商的产品与技术文章；经平台认证的供应商排在前面，并带有“已认证”标记"
 SECTIONS = [
-    (SupplierIndexPage, "供应商", "suppliers", "认证供应商的产品与技术文章"),
+    (SupplierIndexPage, "供应商", "suppliers", SUPPLIERS_INTRO),
     (InsightsIndexPage, "行业洞察", "insights", "平台编辑的市场行情、标准解读与采购指南"),
     (MaterialIndexPage, "药材大全", "materials", "按类别浏览药材，查看每味药材的全部文章"),
 ]

@@ -101,8 +101,13 @@ class SupplierIndexPage(Page):
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        suppliers = SupplierPage.objects.child_of(self).live().select_related("logo")
-        context["suppliers"] = paginate(request, suppliers.order_by("-verified", "title"), 24)
+        suppliers = SupplierPage.objects.child_of(self).live()
+        # verified suppliers first, each with its badge; the counts tell readers the rest aren't
+        context["supplier_counts"] = suppliers.aggregate(
+            total=models.Count("pk"), verified=models.Count("pk", filter=models.Q(verified=True))
+        )
+        listing = suppliers.select_related("logo").order_by("-verified", "title")
+        context["suppliers"] = paginate(request, listing, 24)
         return context
 
 
@@ -238,17 +243,32 @@ class MaterialIndexPage(Page):
         from content.models.snippets import MaterialCategory
 
         context = super().get_context(request, *args, **kwargs)
+        # One query: each hub with the number of its material's live articles (drafts and
+        # pages awaiting moderation are nobody's business here, so they are not counted).
         hubs = (
             MaterialPage.objects.child_of(self)
             .live()
             .select_related("material")
-            .annotate(article_count=models.Count("material__articles", distinct=True))
+            .annotate(
+                article_count=models.Count(
+                    "material__articles",
+                    filter=models.Q(material__articles__live=True),
+                    distinct=True,
+                )
+            )
             .order_by("material__pinyin")
         )
-        context["material_groups"] = [
-            (label, [h for h in hubs if h.material.category == value])
-            for value, label in MaterialCategory.choices
-        ]
+        groups = []
+        for value, label in MaterialCategory.choices:
+            members = [h for h in hubs if h.material.category == value]
+            with_articles = [h for h in members if h.article_count]
+            empty = [h for h in members if not h.article_count]
+            groups.append((label, with_articles, empty))
+        context["material_groups"] = groups
+        context["material_counts"] = {
+            "total": len(hubs),
+            "with_articles": sum(1 for h in hubs if h.article_count),
+        }
         return context
 
 

@@ -85,10 +85,10 @@ def test_admin_engagement_page_shows_days_channels_and_bots(client, staff):
         (date(2026, 5, 1), 1, 1)
     ]
     assert [(c["key"], c["views"]) for c in overview.channels] == [("search", 1)]
-    # … and the page renders those rows, not just a heading that names the period
+    # … and the page renders those rows by their labels, not just a heading naming the period
     assert "<tr><td>2026-05-01</td><td>1</td><td>1</td>" in html
-    assert "<tr><td>search</td><td>1</td>" in html
-    assert "<li>bot: 1</li>" in html
+    assert "<tr><td>搜索引擎</td><td>1</td>" in html  # the "search" channel
+    assert "<li>爬虫或机器人: 1</li>" in html  # the "bot" reason
     assert FilteredHit.objects.get().events == 1
 
 

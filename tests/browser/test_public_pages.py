@@ -6,6 +6,7 @@ import pytest
 
 from content.demo import seed
 from content.models import ArticlePage, MaterialPage, SupplierPage
+from content.site_setup import ensure_site
 from tests.browser.chromium import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -30,18 +31,9 @@ def demo_site(transactional_db):
 def test_public_pages_render_cleanly(live_server, demo_site, browser, width):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
+    missing_page = live_server.url + demo_site["not-found"]
     problems: list[str] = []
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"js: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-    page.on(
-        "request",
-        lambda r: (
-            r.url.startswith(live_server.url)
-            or r.url.startswith("data:")
-            or problems.append(f"external: {r.url}")
-        ),
-    )
+    watch_for_problems(page, live_server.url, missing_page, problems)
 
     for name, path in demo_site.items():
         response = page.goto(live_server.url + path)
@@ -52,8 +44,72 @@ def test_public_pages_render_cleanly(live_server, demo_site, browser, width):
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
 
-    # the 404 page logs its own status to the console; nothing else may
-    assert [p for p in problems if "404" not in p] == []
+    assert problems == []
+    page.close()
+
+
+def watch_for_problems(page, origin: str, missing_page: str, problems: list[str]) -> None:
+    """Collect every script error, external request and failed request into ``problems``.
+
+    The one 404 allowed is the navigation to ``missing_page`` itself (and the console line
+    Chromium logs for it); a stylesheet, script, image or font of this site that answers
+    with an error status, or a request that fails outright, is a problem.
+    """
+
+    def on_console(message) -> None:
+        if message.type != "error":
+            return
+        if message.location.get("url") == missing_page and "404" in message.text:
+            return  # Chromium's "Failed to load resource" line for the missing page itself
+        problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def on_response(response) -> None:
+        request = response.request
+        if response.status < 400:
+            return
+        if request.is_navigation_request() and response.url == missing_page:
+            return
+        problems.append(f"{response.status}: {request.resource_type} {response.url}")
+
+    def on_request(request) -> None:
+        if not (request.url.startswith(origin) or request.url.startswith("data:")):
+            problems.append(f"external: {request.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"js: {error}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", on_response)
+    page.on("request", on_request)
+
+
+def test_a_missing_stylesheet_is_a_problem(live_server, transactional_db, browser):
+    """The watcher itself: a page whose stylesheet answers 404 is reported, its own 404 not."""
+    ensure_site()
+    page = browser.new_page(locale="zh-CN")
+    problems: list[str] = []
+    missing_page = live_server.url + "/no-such-page/"
+    watch_for_problems(page, live_server.url, missing_page, problems)
+    broken_css = live_server.url + "/static/css/no-such.css"
+    page.route(
+        live_server.url + "/",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body=f'<!DOCTYPE html><link rel="stylesheet" href="{broken_css}"><h1>x</h1>',
+        ),
+    )
+
+    page.goto(missing_page)
+    page.wait_for_load_state("networkidle")  # the tracker's pageview is sent before leaving
+    page.goto(live_server.url + "/")
+    page.wait_for_load_state("networkidle")
+
+    # Chromium reports a stylesheet answered with 404 twice: the response, then an aborted load
+    assert [p for p in problems if not p.startswith("console:")] == [
+        f"404: stylesheet {broken_css}",
+        f"failed: {broken_css} net::ERR_ABORTED",
+    ]
+    assert len([p for p in problems if p.startswith("console:")]) == 1
     page.close()
 
 
