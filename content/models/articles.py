@@ -14,6 +14,7 @@ from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from content.blocks import ArticleBodyBlock
+from content.share_links import public_url
 
 
 class ArticleKind(models.TextChoices):
@@ -165,5 +166,5 @@ class ArticlePage(Page):
         context["related"] = self.related_articles()
         context["materials"] = list(self.materials.select_related("hub_page"))
         context["supplier"] = self.supplier
-        context["share_url"] = request.build_absolute_uri(self.url)
+        context["share_url"] = public_url(self.url)
         return context
