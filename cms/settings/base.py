@@ -177,7 +177,7 @@ WAGTAILAPI_LIMIT_MAX = 100
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", f"file://{VAR_DIR / 'celery' / 'results'}")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "celery" / "broker"
+    CELERY_BROKER_TRANSPORT = "cms.filesystem_broker:Transport"  # atomic, synced publishing
     for _sub in ("queue", "processed", "results", "control"):
         (VAR_DIR / "celery" / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -191,6 +191,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process died (killed, out of memory) goes back to the queue rather than being
+# acknowledged as failed: tasks are idempotent, and acks_late is there so none is lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# On a cold shutdown (SIGQUIT, as bin/run stops the worker) running tasks get this many seconds to
+# finish; those still running are then cancelled and, acknowledged late, requeued.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", 3.0, cast=float)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env("CELERY_TASK_ALWAYS_EAGER", False, cast=bool)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
