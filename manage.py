@@ -5,7 +5,8 @@ import os
 import sys
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    # The safe default (debug off, loopback hosts); dev, test and production are named explicitly.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.base")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -2,10 +2,15 @@
 
 import datetime as dt
 import io
+import ipaddress
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -28,6 +33,9 @@ from content.site_setup import ensure_site
 from content.slugs import ascii_slug, free_slug
 from content.workspaces import Workspace, add_supplier_user, create_supplier
 
+# Published in the README, so anyone who can reach the server can log in with them.
+ADMIN_PASSWORD = "yaoyun-admin"  # the demo's admin and moderator
+SUPPLIER_PASSWORD = "yaoyun-demo"  # supplier1 … supplierN
 CERT_KINDS = {
     "GAP基地": "GAP",
     "GMP认证": "GMP",
@@ -51,15 +59,19 @@ def seed(
     insights: int = 12,
     seed_value: int = 2026,
     on_article: Callable[[], None] | None = None,
+    supplier_password: str | None = SUPPLIER_PASSWORD,
 ) -> SeedReport:
-    """Create the demo; rerunning with the same sizes creates nothing new."""
+    """Create the demo; rerunning with the same sizes creates nothing new.
+
+    ``supplier_password`` None gives the new supplier logins no usable password.
+    """
     ensure_site()
     load_materials()
     rng, report = random.Random(seed_value), SeedReport()
     materials = list(Material.objects.exclude(category__in=["矿物类"]).order_by("pk"))
     workspaces = []
     for index, info in enumerate(supplier_names(suppliers, seed_value)):
-        workspace = _supplier(info, index, rng)
+        workspace = _supplier(info, index, rng, supplier_password)
         focus = rng.sample(materials, k=min(len(materials), rng.randint(3, 6)))
         workspaces.append((workspace, focus))
     report.suppliers = len(workspaces)
@@ -80,7 +92,7 @@ def seed(
     return report
 
 
-def _supplier(info: dict, index: int, rng: random.Random) -> Workspace:
+def _supplier(info: dict, index: int, rng: random.Random, password: str | None) -> Workspace:
     workspace = create_supplier(
         info["name"],
         region=info["region"],
@@ -107,9 +119,55 @@ def _supplier(info: dict, index: int, rng: random.Random) -> Workspace:
                 )
         page.save_revision().publish()
     add_supplier_user(
-        workspace, f"supplier{index + 1}", f"supplier{index + 1}@example.com", "yaoyun-demo"
+        workspace, f"supplier{index + 1}", f"supplier{index + 1}@example.com", password
     )
     return workspace
+
+
+def published_passwords_allowed(host: str) -> bool:
+    """Whether a server listening on ``host`` may accept the demo's published passwords.
+
+    Only where no other machine can reach it (loopback), or where its operator asked for them
+    with ``DEMO_LOGINS=1``.
+    """
+    return settings.DEMO_LOGINS or is_loopback(host)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or name to bind to) is reachable from this machine only."""
+    name = host.strip().removeprefix("[").removesuffix("]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:  # another name: it may resolve to any interface
+        return False
+
+
+def lock_published_logins() -> list[str]:
+    """Leave no demo login (admin, moderator, supplierN) with its published password; say whose.
+
+    Their passwords become unusable; setting a new one (``changepassword``) opens them again.
+    Only logins with a usable password are checked, so once locked, a later check costs nothing
+    (each check is one deliberately slow password hash).
+    """
+    locked = []
+    candidates = get_user_model().objects.filter(username__in=["admin", "moderator"]) | (
+        get_user_model().objects.filter(username__startswith="supplier")
+    )
+    for user in candidates.order_by("pk"):
+        password = _published_password(user.username)
+        if password and user.has_usable_password() and check_password(password, user.password):
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            locked.append(user.username)
+    return locked
+
+
+def _published_password(username: str) -> str | None:
+    if username in ("admin", "moderator"):
+        return ADMIN_PASSWORD
+    return SUPPLIER_PASSWORD if re.fullmatch(r"supplier[0-9]+", username) else None
 
 
 @transaction.atomic

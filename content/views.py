@@ -11,14 +11,14 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from wagtail.models import Page
 
-from content.share_links import SHARE_TOKEN
+from content.share_links import SHARE_TOKEN, public_url
 
 FILE_PREFIXES = (settings.MEDIA_URL, "/documents/")
 
 
 @cache_control(public=True, max_age=86400)
 def page_qr_code(request: HttpRequest, page_id: int) -> HttpResponse:
-    """An SVG QR code of a live page's full URL, for scanning into WeChat.
+    """An SVG QR code of a live page's full URL on ``SITE_URL``, for scanning into WeChat.
 
     ``?s=TOKEN`` (a share token the page minted) goes into the encoded URL, so whoever scans it
     arrives through that share; a value that is not a token is ignored, not encoded.
@@ -26,7 +26,7 @@ def page_qr_code(request: HttpRequest, page_id: int) -> HttpResponse:
     page = Page.objects.live().public().filter(pk=page_id).first()
     if page is None or not page.url:  # the tree's root has no URL: it would encode this request's
         raise Http404("No such page")
-    url = request.build_absolute_uri(page.url)
+    url = public_url(page.url)
     token = request.GET.get("s", "")
     if SHARE_TOKEN.fullmatch(token):
         url += f"?s={token}"

@@ -74,8 +74,9 @@ def create_supplier(name: str, *, region: str = "", verified: bool = False, **pr
 
 
 @transaction.atomic
-def add_supplier_user(workspace: Workspace, username: str, email: str, password: str):
-    """Create a login for a supplier's staff member, inside its group only.
+def add_supplier_user(workspace: Workspace, username: str, email: str, password: str | None):
+    """Create a login for a supplier's staff member, inside its group only (``password`` None:
+    no usable password until one is set).
 
     An existing username is refused unless it already belongs to this workspace alone: adding
     another supplier's (or the platform's) user to this group would open both workspaces to it.

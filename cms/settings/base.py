@@ -1,20 +1,38 @@
-"""Settings shared by every environment, each read from the environment with a safe default."""
+"""Settings shared by every environment, each read from the environment with a safe default.
+
+Also the default settings module of ``manage.py``, ``cms.wsgi`` and ``cms.celery``: the embedded
+platform on one machine, debug off, answering only to loopback names and ``SITE_URL``'s host.
+"""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
 from cms.settings.env import env
+from cms.settings.secret_key import read_or_create_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env("YAOYUN_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
+# Never a constant: without SECRET_KEY, this installation's own key, made once in var/.
+SECRET_KEY = env("SECRET_KEY", "") or read_or_create_secret_key(VAR_DIR / "secret_key")
 DEBUG = env("DEBUG", False, cast=bool)
-ALLOWED_HOSTS = env("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"], cast=list)
+# Absolute URLs the site hands out (share links, QR codes, sitemaps, the API, admin emails) start
+# with this, never with a request's Host header.
+SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
+_SITE_HOST = urlsplit(SITE_URL).hostname or "localhost"
+_SITE_HOST = f"[{_SITE_HOST}]" if ":" in _SITE_HOST else _SITE_HOST  # IPv6, as Host carries it
+ALLOWED_HOSTS = env(
+    "ALLOWED_HOSTS", list(dict.fromkeys(["localhost", "127.0.0.1", "[::1]", _SITE_HOST])), cast=list
+)
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", [], cast=list)
-SITE_URL = env("SITE_URL", "http://localhost:8000")
+# Cookies travel only over HTTPS once the site is served over HTTPS.
+SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", SITE_URL.startswith("https://"), cast=bool)
+CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# bin/run: accept the published demo passwords on a server reachable from other machines.
+DEMO_LOGINS = env("DEMO_LOGINS", False, cast=bool)
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [
@@ -172,7 +190,7 @@ WAGTAILAPI_LIMIT_MAX = 100
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", f"file://{VAR_DIR / 'celery' / 'results'}")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "celery" / "broker"
+    CELERY_BROKER_TRANSPORT = "cms.filesystem_broker:Transport"  # atomic, synced publishing
     for _sub in ("queue", "processed", "results", "control"):
         (VAR_DIR / "celery" / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -186,6 +204,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process died (killed, out of memory) goes back to the queue rather than being
+# acknowledged as failed: tasks are idempotent, and acks_late is there so none is lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# On a cold shutdown (SIGQUIT, as bin/run stops the worker) running tasks get this many seconds to
+# finish; those still running are then cancelled and, acknowledged late, requeued.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", 3.0, cast=float)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env("CELERY_TASK_ALWAYS_EAGER", False, cast=bool)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -1,7 +1,6 @@
-"""Local development: debug on unless the environment says otherwise."""
+"""Local development: debug pages on, otherwise the safe base (loopback hosts, own secret key)."""
 
 from cms.settings.base import *  # noqa: F403
 from cms.settings.env import env
 
 DEBUG = env("DEBUG", True, cast=bool)
-ALLOWED_HOSTS = env("ALLOWED_HOSTS", ["*"], cast=list)

@@ -4,6 +4,7 @@ from cms.settings.base import *  # noqa: F403
 from cms.settings.env import env
 
 DEBUG = False
+SECRET_KEY = "tests-only-" + "k" * 50  # a constant is fine where nothing is ever served
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

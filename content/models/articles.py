@@ -16,6 +16,7 @@ from wagtail.search import index
 from content.admin_forms import ArticlePageForm
 from content.blocks import ArticleBodyBlock
 from content.material_chooser import MaterialsInput
+from content.share_links import public_url
 
 
 class ArticleKind(models.TextChoices):
@@ -172,5 +173,5 @@ class ArticlePage(Page):
         context["related"] = self.related_articles()
         context["materials"] = list(self.materials.select_related("hub_page"))
         context["supplier"] = self.supplier
-        context["share_url"] = request.build_absolute_uri(self.url)
+        context["share_url"] = public_url(self.url)
         return context

@@ -20,3 +20,10 @@ def browser(chromium_args):
         chromium = playwright.chromium.launch(executable_path=executable, args=chromium_args)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _site_url_is_the_live_server(request, settings) -> None:
+    """Share links and QR codes start with SITE_URL; in browser tests that is the live server."""
+    if "live_server" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("live_server").url

@@ -163,7 +163,9 @@ def test_qr_code_is_svg_for_live_pages_only(client, published):
     ],
     ids=["token", "none", "too-short", "not-a-token", "trailing-newline"],
 )
-def test_qr_code_carries_a_valid_share_token_only(client, published, monkeypatch, query, suffix):
+def test_qr_code_carries_a_valid_share_token_only(
+    client, published, monkeypatch, settings, query, suffix
+):
     first, _ = published
     encoded = []
     make = qrcode.make
@@ -172,8 +174,30 @@ def test_qr_code_carries_a_valid_share_token_only(client, published, monkeypatch
     response = client.get(f"/qr/{first.pk}.svg", query)
 
     assert response.status_code == 200
-    assert encoded == [f"http://testserver{first.url}{suffix}"]
+    assert encoded == [f"{settings.SITE_URL}{first.url}{suffix}"]
     assert response["Cache-Control"] == "public, max-age=86400"
+
+
+def test_share_link_and_qr_code_use_site_url_whatever_host_is_asked(
+    client, published, settings, monkeypatch
+):
+    # given a site on SITE_URL and a request naming another host (the QR code is cached a day)
+    first, _ = published
+    settings.SITE_URL = "https://yaoyun.example"
+    encoded = []
+    make = qrcode.make
+    monkeypatch.setattr(qrcode, "make", lambda data, **kw: encoded.append(data) or make(data, **kw))
+
+    # when both are asked for under a forged Host header
+    page = client.get(first.url, HTTP_HOST="attacker.example")
+    qr = client.get(f"/qr/{first.pk}.svg", {"s": "Ab3_x-9ZqK12"}, HTTP_HOST="attacker.example")
+
+    # then both carry the site's own address
+    assert (page.status_code, qr.status_code) == (200, 200)
+    assert page.context["share_url"] == f"https://yaoyun.example{first.url}"
+    assert f'value="https://yaoyun.example{first.url}"' in page.content.decode()
+    assert "attacker.example" not in page.context["share_url"]
+    assert encoded == [f"https://yaoyun.example{first.url}?s=Ab3_x-9ZqK12"]
 
 
 def test_each_share_token_gets_its_own_qr_code(client, published):
