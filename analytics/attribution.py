@@ -204,6 +204,8 @@ class _Collector:
         counts[1] += value
 
     def convert(self, timeline: _Timeline, conversion: Conversion, inquiries: list[float]) -> None:
+        if conversion.kind not in (INQUIRY, ORDER):
+            raise ValueError(f"a conversion is an inquiry or an order, not {conversion.kind!r}")
         at, value = conversion.ts.timestamp(), float(conversion.value)
         totals = self.result.totals.setdefault(conversion.kind, Totals())
         totals.conversions += 1
@@ -257,7 +259,8 @@ def attribute_journeys(journeys: Iterable[Journey], options: Options = Options()
     """Credit per model, conversion kind and article for every conversion of every journey.
 
     This is the one entry point for journey files and the database alike: build ``Journey``
-    objects (article ids as strings) and pass them here.
+    objects (article ids as strings, times timezone-aware) and pass them here. For contact-level
+    credit pass one journey per contact instead of one per company.
     """
     collector = _Collector(options)
     for journey in journeys:

@@ -187,15 +187,16 @@ def test_each_conversion_has_its_own_window_and_inquiries_are_attributed_too() -
 
 
 def test_ties_in_time_are_ordered_by_contact_then_article_whatever_the_input_order() -> None:
-    # same instant: contact "ann" before "bob"; same contact: article "m" before "n"
+    # same instant: contact "ann" before "bob" (whatever their articles); same contact: article
+    # "m" before "n"
     same = at(1)
-    reads = [Touch("bob", "z", same), Touch("ann", "y", same)]
+    reads = [Touch("bob", "y", same), Touch("ann", "z", same)]
     forward = Journey("acme", reads, [order(at(2), 1)])
     backward = Journey("acme", reads[::-1], [order(at(2), 1)])
     one_reader = Journey("beta", [Touch("c", "n", same), Touch("c", "m", same)], [order(at(2), 1)])
 
-    assert credit([forward], "first_touch") == credit([backward], "first_touch") == {"y": (1, 1)}
-    assert credit([forward], "last_touch") == credit([backward], "last_touch") == {"z": (1, 1)}
+    assert credit([forward], "first_touch") == credit([backward], "first_touch") == {"z": (1, 1)}
+    assert credit([forward], "last_touch") == credit([backward], "last_touch") == {"y": (1, 1)}
     assert credit([one_reader], "first_touch") == {"m": (1, 1)}
 
 
@@ -268,3 +269,10 @@ def test_models_come_out_in_the_documented_order_with_inquiries_first() -> None:
                                    "u_shaped", "w_shaped", "markov"]  # fmt: skip
     assert list(result.models["linear"]) == ["inquiry", "order"]
     assert list(result.models["w_shaped"]) == ["order"]
+
+
+def test_a_conversion_of_another_kind_is_refused() -> None:
+    journey = Journey("acme", touches("a"), [Conversion("refund", "x", at(1), 5)])
+
+    with pytest.raises(ValueError, match="an inquiry or an order, not 'refund'"):
+        attribute_journeys([journey])

@@ -94,6 +94,20 @@ def test_lookback_days_narrows_the_window(tmp_path, capsys) -> None:
     assert out["models"]["linear"]["order"] == {"a101": {"conversions": 1, "value": 48000}}
 
 
+def test_half_life_days_changes_time_decay(tmp_path, capsys) -> None:
+    # half-life 1 day; the order (June 6, 08:00Z) sees a101 at ages 3 days and 1 day, 102 at
+    # 2 days 8 hours: weights a101 2^-3 + 2^-1 = 0.625, 102 2^(-7/3) = 0.19843; 102's share
+    # 0.19843 / 0.82343 = 0.24098
+    file = str(_journeys(tmp_path, ACME))
+
+    out = _json(capsys, "--journeys", file, "--model", "time_decay", "--half-life-days", "1")
+
+    share = 2 ** (-7 / 3) / (2**-3 + 2**-1 + 2 ** (-7 / 3))
+    assert out["models"]["time_decay"]["order"]["102"] == pytest.approx(
+        {"conversions": share, "value": share * 48000}
+    )
+
+
 def test_the_table_names_models_kinds_and_totals(tmp_path, capsys) -> None:
     call_command("attribution", "--journeys", str(_journeys(tmp_path, ACME)), "--model", "linear")
 
