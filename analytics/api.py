@@ -5,7 +5,7 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -116,8 +116,7 @@ def send_inquiry(request: HttpRequest, payload: InquiryIn, lang: str = "") -> Ht
         try:
             inquiry, _created = record_inquiry(cleaned, inquiry_origin(request))
         except RateLimitedError as limited:
-            response = inquiry_router.api.create_response(
-                request,
+            response = JsonResponse(
                 {"error": "rate_limited",
                  "detail": [{"field": "", "message": limited.message()}]},
                 status=429,

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -327,3 +328,376 @@ def test_after_ten_minutes_or_for_another_spec_it_is_a_new_inquiry(client, artic
 
     assert len({first, other_spec, later}) == 3
     assert Inquiry.objects.count() == 3
+
+
+# --- spam: honeypot and rate limits -------------------------------------------------------------
+
+
+def test_a_filled_honeypot_is_refused_with_a_generic_message_and_nothing_stored(client, article):
+    response = post(client, inquiry(page_id=article.pk, website="http://spam.example"), lang="en")
+    form = client.post("/inquire/", inquiry(page_id=article.pk, website="x"))
+
+    assert response.status_code == 400
+    generic = "Your inquiry could not be sent."
+    assert response.json() == {"error": "rejected", "detail": [{"field": "", "message": generic}]}
+    assert form.status_code == 400
+    with translation.override("zh-hans"):
+        expected = gettext(generic)
+    assert list(form.context["form"].errors.items()) == [("__all__", [expected])]
+    assert not Inquiry.objects.exists()
+    assert not Contact.objects.exists()
+    assert not Visitor.objects.exists()
+
+
+def _buyer(n: int) -> dict:
+    return {"phone": f"1391234{n:04d}", "email": f"buyer{n}@buyer-{n}.cn", "company": f"药行{n}"}
+
+
+def test_the_address_limit_answers_429_with_retry_after_and_stores_nothing(
+    client, article, settings
+):
+    settings.INQUIRY_RATE_PER_ADDRESS = "3/h"
+    for n in range(3):
+        assert post(client, inquiry(page_id=article.pk, **_buyer(n))).status_code == 201
+
+    response = post(client, inquiry(page_id=article.pk, **_buyer(9)), lang="en")
+
+    assert response.status_code == 429
+    retry_after = int(response["Retry-After"])
+    assert 0 < retry_after <= 3600
+    minutes = -(-retry_after // 60)
+    assert response.json() == {"error": "rate_limited", "detail": [{"field": "", "message": (
+        f"You have sent many inquiries in a short time. Please wait {minutes} minutes and send "
+        "it again, or call the supplier."
+    )}]}  # fmt: skip
+    assert Inquiry.objects.count() == 3
+    assert not Contact.objects.filter(phone="13912340009").exists()  # identify rolled back too
+    other_address = post(client, inquiry(page_id=article.pk, **_buyer(9)), REMOTE_ADDR="10.1.1.1")
+    assert other_address.status_code == 201
+
+
+def test_the_contact_limit_holds_across_addresses(client, article, settings):
+    settings.INQUIRY_RATE_PER_CONTACT = "2/h"
+    for n, spec in enumerate(("统货", "选货")):
+        response = post(client, inquiry(page_id=article.pk, spec=spec), REMOTE_ADDR=f"10.0.{n}.1")
+        assert response.status_code == 201
+
+    response = post(client, inquiry(page_id=article.pk, spec="特级"), REMOTE_ADDR="10.0.9.1")
+    client.cookies["django_language"] = "en"
+    form = client.post(
+        "/inquire/", inquiry(page_id=article.pk, spec="一级"), REMOTE_ADDR="10.0.8.1"
+    )
+
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    assert form.status_code == 429
+    assert form["Retry-After"] == response["Retry-After"]
+    minutes = -(-int(form["Retry-After"]) // 60)
+    assert form.context["form"].non_field_errors() == [
+        f"You have sent many inquiries in a short time. Please wait {minutes} minutes and send "
+        "it again, or call the supplier."
+    ]
+    assert Inquiry.objects.count() == 2
+
+
+def test_a_duplicate_is_answered_even_when_the_limit_is_reached(client, article, settings):
+    settings.INQUIRY_RATE_PER_CONTACT = "1/h"
+    first = post(client, inquiry(page_id=article.pk))
+
+    again = post(client, inquiry(page_id=article.pk))
+
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert Inquiry.objects.count() == 1
+
+
+def test_the_counter_counts_every_hit_under_the_file_cache(settings, tmp_path):
+    from django.core.cache import caches
+
+    from analytics.throttle import Rate, hit
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path / "cache"),
+    }}  # fmt: skip
+    assert type(caches["default"]).__name__ == "FileBasedCache"
+
+    verdicts = [hit("test", "key", Rate.parse("3/h"), now=7200.0) for _ in range(4)]
+    next_window = hit("test", "key", Rate.parse("3/h"), now=10800.0)
+
+    assert [(v.allowed, v.count, v.retry_after) for v in verdicts] == [
+        (True, 1, 3600), (True, 2, 3600), (True, 3, 3600), (False, 4, 3600),
+    ]  # fmt: skip
+    assert (next_window.allowed, next_window.count) == (True, 1)
+    assert (tmp_path / "cache" / "throttle.lock").exists()
+
+
+def _hammer(hits: int) -> None:
+    from analytics.throttle import Rate, hit
+
+    for _ in range(hits):
+        hit("test", "shared-key", Rate.parse("1000/h"), now=7200.0)
+
+
+def test_the_file_cache_counter_loses_no_hit_across_processes(settings, tmp_path):
+    import multiprocessing
+
+    from analytics.throttle import Rate, hit
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path / "cache"),
+    }}  # fmt: skip
+    hit("test", "shared-key", Rate.parse("1000/h"), now=7200.0)  # the window exists
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_hammer, args=(40,)) for _ in range(4)]
+
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    assert hit("test", "shared-key", Rate.parse("1000/h"), now=7200.0).count == 1 + 4 * 40 + 1
+
+
+# --- identity re-roll, email, form round trip ---------------------------------------------------
+
+
+def test_the_companys_earlier_reads_roll_up_into_its_account(
+    client, article, django_capture_on_commit_callbacks
+):
+    from analytics.backfill import import_events
+    from analytics.models import DailyRollup
+    from analytics.processing import process_day
+
+    day = TODAY - timedelta(days=3)
+    read = {"event_id": "0b0c3a52-8d4e-4c43-9d6b-2f1d2f3c4a10", "type": "pageview",
+            "visitor_id": "browser-li", "url": f"http://localhost{article.url}",
+            "page_id": article.pk, "ts": f"{day.isoformat()}T10:00:00+08:00"}  # fmt: skip
+    assert import_events([json.dumps(read)]).stored == 1
+    process_day(day)
+    assert not DailyRollup.objects.filter(dimension="account").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, inquiry(page_id=article.pk), HTTP_COOKIE="yy_vid=browser-li")
+
+    assert response.status_code == 201
+    account_id = Inquiry.objects.get().account_id
+    rollup = DailyRollup.objects.get(dimension="account", key=str(account_id))
+    assert (rollup.day, rollup.views, rollup.visitors) == (day, 1, 1)
+
+
+def test_the_supplier_and_only_the_supplier_is_emailed_after_commit(
+    client, article, supplier_a, supplier_b, django_capture_on_commit_callbacks
+):
+    supplier_a.page.email = "sales@minzhou.cn"
+    supplier_a.page.save_revision().publish()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        post(client, inquiry(page_id=article.pk))
+    assert len(callbacks) >= 1
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert sorted(message.to) == ["alice@example.com", "sales@minzhou.cn"]
+    assert "bob@example.com" not in message.to + message.cc + message.bcc
+    assert "九州药业" in message.subject
+    assert "黄芪 (统货)" in message.body
+    assert "li.ming@jiuzhou-pharma.com" in message.body
+    assert f"/admin/inquiries/{Inquiry.objects.get().pk}/" in message.body
+
+
+def test_a_duplicate_sends_no_second_email(client, article, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, inquiry(page_id=article.pk))
+        post(client, inquiry(page_id=article.pk))
+
+    assert len(mail.outbox) == 1
+
+
+def test_the_email_task_retries_smtp_failures_and_is_late_acked():
+    import smtplib
+
+    from analytics.tasks import send_inquiry_notice
+
+    assert send_inquiry_notice.acks_late is True
+    assert smtplib.SMTPException in send_inquiry_notice.autoretry_for
+    assert send_inquiry_notice.run(987654) == 0  # an inquiry erased meanwhile: nothing sent
+
+
+def test_the_inquire_page_is_prefilled_and_takes_the_share_token_from_the_referrer(client, article):
+    url = f"/inquire/?page={article.pk}&material=黄芪&spec=统货&target_price=38.00&unit=kg"
+
+    response = client.get(url, HTTP_REFERER=f"http://testserver{article.url}?s=tok-shared1")
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {k: form[k].value() for k in ("page_id", "material", "spec", "target_price", "unit",
+                                         "share_token")} == {
+        "page_id": str(article.pk), "material": "黄芪", "spec": "统货", "target_price": "38.00",
+        "unit": "kg", "share_token": "tok-shared1",
+    }  # fmt: skip
+    assert response.context["supplier"].title == "甘肃岷州药业有限公司"
+    assert "no-store" in response["Cache-Control"]  # holds a CSRF token: never page-cached
+
+
+def test_a_foreign_referrer_gives_no_share_token(client, article):
+    response = client.get(
+        f"/inquire/?page={article.pk}", HTTP_REFERER="https://elsewhere.example/?s=tok-shared1"
+    )
+
+    assert response.context["form"]["share_token"].value() == ""
+
+
+def test_the_form_sends_the_inquiry_and_thanks_with_what_was_sent(client, article):
+    body = inquiry(page_id=article.pk, share_token="tok-shared1")
+
+    response = client.post("/inquire/", body, HTTP_USER_AGENT=CHROME)
+
+    assert response.status_code == 302
+    stored = Inquiry.objects.get()
+    assert (stored.page_id, stored.share_token) == (article.pk, "tok-shared1")
+    thanks = client.get(response["Location"])
+    html = thanks.content.decode()
+    assert thanks.status_code == 200
+    assert "黄芪 · 统货" in html
+    assert "500 kg" in html
+    assert "李明 · 九州药业" in html
+    assert client.get("/inquire/sent/forged-token/").status_code == 404
+
+
+def test_article_supplier_and_quote_link_to_the_prefilled_form(client, article, supplier_a):
+    from content.blocks import ArticleBodyBlock
+
+    article.body = ArticleBodyBlock().to_python([{"type": "quote", "value": {
+        "price_low": "38.00", "price_high": "45.00", "unit": "元/公斤", "moq": "500公斤",
+        "valid_until": LATER, "note": ""}}])  # fmt: skip
+    article.save_revision().publish()
+
+    article_html = client.get(article.url).content.decode()
+    supplier_html = client.get(supplier_a.page.url).content.decode()
+
+    base = (
+        f"/inquire/?page={article.pk}&amp;material=%E9%BB%84%E8%8A%AA&amp;spec=%E7%BB%9F%E8%B4%A7"
+    )
+    assert f'href="{base}"' in article_html
+    assert f'href="{base}&amp;target_price=38.00&amp;unit=kg"' in article_html
+    assert f'href="/inquire/?page={supplier_a.page.pk}"' in supplier_html
+
+
+# --- the inbox: each supplier sees its own ------------------------------------------------------
+
+
+@pytest.fixture
+def two_inquiries(client, article, supplier_a, supplier_b):
+    """One inquiry for supplier A (from its article) and one for supplier B (by name)."""
+    a = post(client, inquiry(page_id=article.pk)).json()["inquiry_id"]
+    b = post(client, inquiry(supplier=supplier_b.page.title, material="三七",
+                             phone="13800001111", email="wang@tongren.cn",
+                             company="同仁堂采购部")).json()["inquiry_id"]  # fmt: skip
+    client.logout()
+    return Inquiry.objects.get(pk=a), Inquiry.objects.get(pk=b)
+
+
+def test_a_supplier_sees_its_own_inquiries_only(client, supplier_a, two_inquiries):
+    mine, theirs = two_inquiries
+    client.force_login(supplier_a.user)
+
+    listing = client.get("/admin/inquiries/")
+    detail = client.get(f"/admin/inquiries/{mine.pk}/")
+    other = client.get(f"/admin/inquiries/{theirs.pk}/")
+    post_other = client.post(f"/admin/inquiries/{theirs.pk}/", {"status": "won", "notes": "x"})
+
+    assert listing.status_code == 200
+    assert [q.pk for q in listing.context["page_obj"].object_list] == [mine.pk]
+    html = listing.content.decode()
+    assert "九州药业" in html
+    assert "同仁堂采购部" not in html
+    assert detail.status_code == 200
+    assert (other.status_code, post_other.status_code) == (404, 404)
+    theirs.refresh_from_db()
+    assert (theirs.status, theirs.notes) == ("new", "")
+
+
+def test_the_other_supplier_sees_the_mirror_image(client, supplier_b, two_inquiries):
+    mine, theirs = two_inquiries
+    client.force_login(supplier_b.user)
+
+    listing = client.get("/admin/inquiries/", {"supplier": mine.supplier_id})
+
+    assert [q.pk for q in listing.context["page_obj"].object_list] == [theirs.pk]
+    assert client.get(f"/admin/inquiries/{mine.pk}/").status_code == 404
+
+
+def test_platform_staff_see_every_supplier_and_filter_by_one(client, two_inquiries, admin_user):
+    a, b = two_inquiries
+    client.force_login(admin_user)
+
+    everything = client.get("/admin/inquiries/")
+    only_b = client.get("/admin/inquiries/", {"supplier": b.supplier_id})
+
+    assert [q.pk for q in everything.context["page_obj"].object_list] == [b.pk, a.pk]
+    assert [q.pk for q in only_b.context["page_obj"].object_list] == [b.pk]
+    assert client.get(f"/admin/inquiries/{a.pk}/").status_code == 200
+
+
+def test_anonymous_and_moderators_are_kept_out(client, two_inquiries, moderator):
+    a, _ = two_inquiries
+
+    for url in ("/admin/inquiries/", f"/admin/inquiries/{a.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+    client.force_login(moderator)
+    assert list(client.get("/admin/inquiries/").context["page_obj"].object_list) == []
+    assert client.get(f"/admin/inquiries/{a.pk}/").status_code == 404
+
+
+def test_a_supplier_moves_an_inquiry_through_its_statuses_with_notes(
+    client, supplier_a, two_inquiries
+):
+    mine, _ = two_inquiries
+    client.force_login(supplier_a.user)
+
+    for status in ("quoted", "won"):
+        response = client.post(
+            f"/admin/inquiries/{mine.pk}/", {"status": status, "notes": "已报价 36 元"}
+        )
+        assert response.status_code == 302
+    bad = client.post(f"/admin/inquiries/{mine.pk}/", {"status": "sold", "notes": ""})
+
+    mine.refresh_from_db()
+    assert (mine.status, mine.notes) == ("won", "已报价 36 元")
+    assert bad.status_code == 200
+    assert list(bad.context["form"].errors) == ["status"]
+    assert (
+        client.get("/admin/inquiries/", {"status": "won"}).context["page_obj"].object_list[0]
+        == mine
+    )
+    assert (
+        list(client.get("/admin/inquiries/", {"status": "lost"}).context["page_obj"].object_list)
+        == []
+    )
+
+
+def test_the_detail_offers_a_prefilled_reply_by_email(client, supplier_a, two_inquiries):
+    mine, _ = two_inquiries
+    client.force_login(supplier_a.user)
+
+    reply = client.get(f"/admin/inquiries/{mine.pk}/").context["reply_url"]
+
+    assert reply.startswith("mailto:li.ming%40jiuzhou-pharma.com?subject=")
+    assert "%E9%BB%84%E8%8A%AA" in reply  # 黄芪
+
+
+def test_an_empty_inbox_says_what_to_do(client, supplier_a):
+    client.force_login(supplier_a.user)
+
+    html = client.get("/admin/inquiries/").content.decode()
+
+    with translation.override("zh-hans"):
+        hint = gettext("No inquiries yet. Buyers send them with the “Inquire” button on your "
+                       "articles, your supplier page and your quotes: publish articles with a "
+                       "quote block to receive more.")  # fmt: skip
+    assert hint in html.replace("&ldquo;", "“").replace("&rdquo;", "”")
