@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as NumberError
@@ -62,9 +63,12 @@ class RateLimitedError(Exception):
 
     def message(self) -> str:
         minutes = max(1, -(-self.retry_after // 60))
-        return _(
+        return ngettext(
+            "You have sent many inquiries in a short time. Please wait %(minutes)d minute and "
+            "send it again, or call the supplier.",
             "You have sent many inquiries in a short time. Please wait %(minutes)d minutes and "
-            "send it again, or call the supplier."
+            "send it again, or call the supplier.",
+            minutes,
         ) % {"minutes": minutes}
 
 
