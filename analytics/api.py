@@ -1,17 +1,35 @@
-"""``/api/v1/analytics/``: live reading and share chains, for platform staff."""
+"""``/api/v1/analytics/``: live reading and share chains, for platform staff; and
+``/api/v1/inquiries/``, where buyers (and their own systems) send inquiries."""
 
 from dataclasses import asdict
+from decimal import Decimal
 
-from django.http import HttpRequest
-from ninja import Router
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
+from pydantic import Field
 
+from analytics.conversions import (
+    InquiryOrigin,
+    RateLimitedError,
+    bot_errors,
+    is_bot,
+    record_inquiry,
+    validate_inquiry,
+)
 from analytics.queries.reading_now import reading_now
 from analytics.shares import share_tree
 from content.staff import is_platform_staff
+from content.visitors import client_address, request_daily_id
 
 router = Router(auth=django_auth, tags=["analytics"])
+# Public and without a session: nothing a cookie authorises happens here, so no CSRF token is
+# asked for; the honeypot and the rate limits stand in for it.
+inquiry_router = Router(tags=["inquiries"])
+Number = Decimal | int | float | str | None
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -36,3 +54,73 @@ def share_tree_view(request: HttpRequest, page_id: int) -> dict:
     """How a page spread: each share, its readers, and what they shared in turn."""
     _staff_only(request)
     return asdict(share_tree(page_id))
+
+
+class InquiryIn(Schema):
+    """Loosely typed on purpose: every field is checked by ``validate_inquiry`` (the form's own
+    check), so an API client gets the same field messages a buyer in the form does."""
+
+    material: str | None = Field(None, description="Name in the dictionary; aliases accepted")
+    spec: str | None = None
+    quantity: Number = Field(None, description="Greater than 0")
+    unit: str | None = Field(None, description="kg, 吨, 件 or 箱")
+    delivery_date: str | None = Field(None, description="YYYY-MM-DD, today or later")
+    delivery_place: str | None = None
+    target_price: Number = Field(None, description="CNY, at most 2 decimal places")
+    message: str | None = None
+    contact_name: str | None = None
+    company: str | None = None
+    credit_code: str | None = Field(None, description="Unified social credit code (18)")
+    phone: str | None = Field(None, description="Phone or email, at least one")
+    email: str | None = None
+    page_id: int | str | None = Field(None, description="Article or supplier page sent from")
+    share_token: str | None = None
+    supplier: str | None = Field(None, description="Supplier name; required without page_id")
+    website: str | None = Field(None, description="Leave empty (spam trap)")
+
+
+class InquiryOut(Schema):
+    inquiry_id: int
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: list[dict[str, str]]
+
+
+def inquiry_origin(request: HttpRequest) -> InquiryOrigin:
+    """The tracker's visitor cookie when the reader consented, else the server's daily id."""
+    browser = request.COOKIES.get("yy_vid", "")[:64]
+    return InquiryOrigin(
+        visitor_id=browser or request_daily_id(request), address=client_address(request)
+    )
+
+
+@inquiry_router.post(
+    "/",
+    response={201: InquiryOut, 400: ErrorOut, 429: ErrorOut},
+    summary="Send an inquiry to a supplier",
+)
+def send_inquiry(request: HttpRequest, payload: InquiryIn, lang: str = "") -> HttpResponse:
+    """201 with the new inquiry's id; the same contact, material and spec again within 10
+    minutes answers 201 with the first inquiry's id and stores nothing. Errors are in the
+    language of ``?lang=`` or Accept-Language."""
+    language = lang if lang in dict(settings.LANGUAGES) else translation.get_language()
+    with translation.override(language):
+        data = payload.dict()
+        if is_bot(data):
+            return 400, {"error": "rejected", "detail": bot_errors()}
+        cleaned, errors = validate_inquiry(data)
+        if errors:
+            return 400, {"error": "invalid", "detail": errors}
+        try:
+            inquiry, _created = record_inquiry(cleaned, inquiry_origin(request))
+        except RateLimitedError as limited:
+            response = JsonResponse(
+                {"error": "rate_limited",
+                 "detail": [{"field": "", "message": limited.message()}]},
+                status=429,
+            )  # fmt: skip
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+    return 201, {"inquiry_id": inquiry.pk}

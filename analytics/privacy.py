@@ -15,12 +15,14 @@ from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from analytics.conversions import inquiry_phone
 from analytics.days import day_bounds, local_day
 from analytics.identity import survivor
 from analytics.models import (
     Contact,
     EventType,
     IdentityChange,
+    Inquiry,
     RawEvent,
     RetentionPurge,
     Session,
@@ -31,6 +33,10 @@ from search.models import SearchClick, SearchLog
 
 PURGE_BATCH = 5000
 ERASED_SHARER = "erased"
+# What an erase blanks on an inquiry: the supplier keeps that a company asked for a material
+# (its inbox and attribution counts stay true), never who asked or what they wrote.
+INQUIRY_PERSONAL = {"contact": None, "visitor_id": "", "contact_name": "", "phone": "",
+                    "email": "", "message": "", "notes": "", "ip_prefix": ""}  # fmt: skip
 # Columns never exported: a login's password hash answers no question about the person.
 SECRET_FIELDS = {"password"}
 # A search whose text holds an email address or a phone number names a person, not a demand.
@@ -113,7 +119,10 @@ def personal_rows(person: Person) -> dict[str, models.QuerySet]:
     for detail in person.emails + person.phones:
         typed |= Q(query__icontains=detail) | Q(normalized__icontains=detail)
     searches = SearchLog.objects.filter(Q(visitor_id__in=visitors) | typed)
+    asked = Q(contact_id__in=contacts) | Q(visitor_id__in=visitors) | Q(email__in=person.emails)
+    asked |= Q(phone__in=[p for p in map(inquiry_phone, person.phones) if p])
     querysets = [
+        Inquiry.objects.filter(asked),
         SearchClick.objects.filter(log__in=searches),
         searches,
         ShareToken.objects.filter(sharer_visitor_id__in=visitors),
@@ -170,7 +179,8 @@ def holds_nothing(person: Person) -> bool:
 def erase_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> dict[str, int]:
     """Delete everything of one person in one transaction, then re-roll the days they read on.
 
-    Their share tokens stay, with the sharer erased, because other readers arrived through them.
+    Their share tokens stay, with the sharer erased, because other readers arrived through them;
+    their inquiries stay for the supplier without the person's name, phone, email or message.
     Rollups of purged days keep their counts (anonymous; their raw events are gone). Erasing
     someone already erased deletes nothing.
     """
@@ -182,6 +192,7 @@ def erase_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> d
     counts[ShareToken._meta.label] = rows.pop(ShareToken._meta.label).update(
         sharer_visitor_id=ERASED_SHARER
     )
+    counts[Inquiry._meta.label] = rows.pop(Inquiry._meta.label).update(**INQUIRY_PERSONAL)
     for queryset in rows.values():
         for label, deleted in queryset.delete()[1].items():
             counts[label] = counts.get(label, 0) + deleted

@@ -1,12 +1,13 @@
 """Celery tasks of analytics: each recomputes whole days or purges by date, so running one twice is
 harmless."""
 
+import smtplib
 from datetime import date
 
 from celery import shared_task
 from django.db import IntegrityError, OperationalError
 
-from analytics import privacy, processing
+from analytics import inquiry_mail, privacy, processing
 
 # IntegrityError: two runs over the same day inserting at once; the retry recomputes the day.
 RETRY = {
@@ -31,3 +32,15 @@ def process_recent() -> int:
 @shared_task(**RETRY)
 def purge_expired_events() -> dict[str, int]:
     return privacy.purge_expired()
+
+
+# Email: SMTP trouble is transient (server down, refused connection, timeout); retry it.
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_inquiry_notice(inquiry_id: int) -> int:
+    return inquiry_mail.send_inquiry_notice(inquiry_id)

@@ -1,13 +1,28 @@
-"""HTTP endpoints of analytics: /collect for the tracker."""
+"""HTTP endpoints of analytics: /collect for the tracker; the inquiry form and thank-you page."""
+
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+from django.core import signing
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Page
 
+from analytics.api import inquiry_origin
 from analytics.collect import Origin, foreign_urls, make_origin, record_events
+from analytics.conversions import RateLimitedError, bot_errors, record_inquiry
 from analytics.enrich import classify_client
+from analytics.forms import InquiryForm
+from analytics.models import Inquiry
 from analytics.schema import SchemaError, parse_batch
+from content.models import Material, SupplierPage
+from content.share_links import SHARE_TOKEN
 from content.visitors import client_address
 
 ACCEPTED_TYPES = ("application/json", "text/plain", "")  # sendBeacon sends text/plain
@@ -77,3 +92,79 @@ def _origin(request: HttpRequest) -> Origin:
         user_id=user_id,
         anonymous_only=privacy,
     )
+
+
+THANKS_SALT = "analytics.inquiry-thanks"
+THANKS_MAX_AGE = 86400  # the thank-you link shows the sender's details: it expires in a day
+PREFILL = ("material", "spec", "quantity", "unit", "target_price", "supplier")
+
+
+@never_cache  # holds a CSRF token: never in the anonymous page cache
+@require_http_methods(["GET", "POST"])
+def inquire(request: HttpRequest) -> HttpResponse:
+    """The inquiry form (works without JavaScript); errors next to each field, 400."""
+    if request.method == "POST":
+        form = InquiryForm(request.POST)
+        status, retry_after = 400, 0
+        if form.is_bot():
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, bot_errors()[0]["message"])
+        elif form.is_valid():
+            try:
+                inquiry, _created = record_inquiry(form.inquiry, inquiry_origin(request))
+            except RateLimitedError as limited:
+                form.add_error(None, limited.message())
+                status, retry_after = 429, limited.retry_after
+            else:
+                token = signing.dumps(inquiry.pk, salt=THANKS_SALT)
+                return redirect(reverse("inquiry_thanks", args=[token]))
+        response = _form_page(request, form, status)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
+    initial = {name: request.GET.get(name, "")[:200] for name in PREFILL}
+    initial["page_id"] = request.GET.get("page", "")[:12]
+    initial["share_token"] = _share_token(request)
+    return _form_page(request, InquiryForm(initial=initial), 200)
+
+
+def _share_token(request: HttpRequest) -> str:
+    """The ``?s=`` token of the link the buyer arrived through: this URL's, else the page's
+    they came from (the cached article page cannot write it into the button)."""
+    token = request.GET.get("s", "")
+    if not token:
+        referrer = urlsplit(request.headers.get("Referer", ""))
+        if referrer.netloc == request.get_host():
+            token = parse_qs(referrer.query).get("s", [""])[0]
+    return token if SHARE_TOKEN.fullmatch(token) else ""
+
+
+def _form_page(request: HttpRequest, form: InquiryForm, status: int) -> TemplateResponse:
+    page_id = str(form["page_id"].value() or "")
+    source = None
+    if page_id.isdigit():
+        source = Page.objects.live().filter(pk=page_id).specific().first()
+    supplier = getattr(source, "supplier", None) or (
+        source if isinstance(source, SupplierPage) else None
+    )
+    context = {
+        "form": form,
+        "source": source,
+        "supplier": supplier,
+        "material_names": Material.objects.order_by("pinyin").values_list("name", flat=True),
+    }
+    return TemplateResponse(request, "analytics/inquiry_form.html", context, status=status)
+
+
+@never_cache
+def inquiry_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    """What was sent, for the sender only: the link is signed and expires."""
+    try:
+        inquiry_id = signing.loads(token, salt=THANKS_SALT, max_age=THANKS_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    inquiry = Inquiry.objects.select_related("supplier", "material").filter(pk=inquiry_id).first()
+    if inquiry is None:
+        raise Http404
+    return TemplateResponse(request, "analytics/inquiry_thanks.html", {"inquiry": inquiry})

@@ -1,5 +1,5 @@
 """Admin: the engagement overview (reading now, recent days, channels, top articles, bots) and
-an article's share chain, for platform staff."""
+an article's share chain, for platform staff; the inquiry inbox, for each supplier and the staff."""
 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -11,6 +11,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
+from analytics.inbox import InboxMenuItem, inbox, inquiry_detail
 from analytics.models import Account, Contact, IdentityChange
 from analytics.queries.overview import overview
 from analytics.queries.reading_now import reading_now
@@ -36,7 +37,16 @@ def engagement(request: HttpRequest) -> HttpResponse:
 
 @hooks.register("register_admin_urls")
 def register_analytics_urls() -> list:
-    return [path("engagement/", engagement, name="analytics_engagement")]
+    return [
+        path("engagement/", engagement, name="analytics_engagement"),
+        path("inquiries/", inbox, name="analytics_inbox"),
+        path("inquiries/<int:pk>/", inquiry_detail, name="analytics_inquiry"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def inbox_menu_item() -> MenuItem:
+    return InboxMenuItem(_("Inquiries"), reverse("analytics_inbox"), icon_name="mail", order=200)
 
 
 @hooks.register("register_admin_menu_item")

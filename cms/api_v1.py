@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from analytics.api import inquiry_router
 from analytics.api import router as analytics_router
 from search.api import router as search_router
 
@@ -20,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/search/", search_router)
 api.add_router("/analytics/", analytics_router)
+api.add_router("/inquiries/", inquiry_router)
 
 
 @api.exception_handler(ValidationError)

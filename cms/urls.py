@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from analytics.views import collect
+from analytics.views import collect, inquire, inquiry_thanks
 from cms.api import api_router
 from cms.api_v1 import api as api_v1
 from cms.views import healthz, switch_language
@@ -18,6 +18,8 @@ from search.views import result_click, search_page
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("collect", collect, name="collect"),
+    path("inquire/", inquire, name="inquire"),
+    path("inquire/sent/<str:token>/", inquiry_thanks, name="inquiry_thanks"),
     path("lang/<str:code>/", switch_language, name="switch_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,5 +1,6 @@
 """Analytics models, re-exported so callers import from ``analytics.models``."""
 
+from analytics.models.conversions import Inquiry, InquiryStatus, InquiryUnit
 from analytics.models.events import EventType, FilteredHit, RawEvent
 from analytics.models.identity import Account, Contact, IdentityChange, Visitor
 from analytics.models.rollups import DailyRollup, Dimension, RetentionPurge, Session, ShareToken
@@ -12,6 +13,9 @@ __all__ = [
     "EventType",
     "FilteredHit",
     "IdentityChange",
+    "Inquiry",
+    "InquiryStatus",
+    "InquiryUnit",
     "RawEvent",
     "RetentionPurge",
     "Session",

@@ -257,3 +257,24 @@ ANALYTICS_ENGAGED_SCROLL_PCT = env("ANALYTICS_ENGAGED_SCROLL_PCT", 75, cast=int)
 ANALYTICS_SESSION_GAP_MINUTES = env("ANALYTICS_SESSION_GAP_MINUTES", 30, cast=int)
 # Raw events older than this are purged daily; sessions and rollups stay. 0 keeps them forever.
 ANALYTICS_RAW_RETENTION_DAYS = env("ANALYTICS_RAW_RETENTION_DAYS", 395, cast=int)
+
+# Inquiries (analytics/conversions.py): accepted per client address and per contact, per window.
+# Written "<count>/<n><s|m|h|d>", e.g. "20/h" or "5/10m".
+INQUIRY_RATE_PER_ADDRESS = env("INQUIRY_RATE_PER_ADDRESS", "20/h")
+INQUIRY_RATE_PER_CONTACT = env("INQUIRY_RATE_PER_CONTACT", "5/h")
+
+# Email (inquiry notices): files in var/mail unless an SMTP host is given.
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_PORT = env("EMAIL_PORT", 587, cast=int)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env("EMAIL_USE_TLS", True, cast=bool)
+EMAIL_TIMEOUT = env("EMAIL_TIMEOUT", 20, cast=int)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "药云 Yaoyun <noreply@localhost>")

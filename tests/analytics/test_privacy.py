@@ -17,11 +17,13 @@ from freezegun import freeze_time
 from wagtail.rich_text import RichText
 
 from analytics.backfill import import_events
+from analytics.conversions import InquiryOrigin, record_inquiry, validate_inquiry
 from analytics.identity import identify
 from analytics.models import (
     Contact,
     DailyRollup,
     IdentityChange,
+    Inquiry,
     RawEvent,
     RetentionPurge,
     Session,
@@ -39,7 +41,7 @@ from analytics.processing import process_day
 from analytics.tasks import purge_expired_events
 from search.indexing import index_pages
 from search.models import SearchClick, SearchLog
-from tests.factories import ArticlePageFactory
+from tests.factories import ArticlePageFactory, MaterialFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,11 +104,27 @@ def person(client, supplier_a, django_user_model) -> Contact:
     identify(browser_b, phone=PHONE, name=NAME)
     identify(browser_b, email=EMAIL, phone=PHONE)  # the phone's contact merges into the email's
     identify(OTHER_BROWSER, email=OTHER_EMAIL)
+    _inquire(page, browser_b)
     process_day(DAY)  # links browser_c through the login, builds sessions and share tokens
     client.force_login(user)
     client.get("/")
     by_email.refresh_from_db()  # the login filled in its user
     return by_email
+
+
+def _inquire(page, browser: str) -> Inquiry:
+    """An inquiry they sent from the article, with their details in the message as well."""
+    MaterialFactory(name="黄芪")
+    cleaned, errors = validate_inquiry({
+        "material": "黄芪", "quantity": "500", "unit": "kg", "contact_name": NAME,
+        "company": "欧阳药材行", "phone": PHONE, "email": EMAIL, "page_id": page.pk,
+        "message": f"{NAME}：请回电 {PHONE}",
+    })  # fmt: skip
+    assert errors == []
+    inquiry, created = record_inquiry(cleaned, InquiryOrigin(browser, "203.0.113.9"))
+    assert created
+    Inquiry.objects.filter(pk=inquiry.pk).update(notes=f"已电话联系{NAME}")
+    return inquiry
 
 
 def _forms(datum: str, field: models.Field) -> list[str]:
@@ -172,6 +190,7 @@ def test_export_holds_every_row_of_every_table_that_stores_the_person(person):
         "analytics.Session",
         "analytics.IdentityChange",
         "analytics.ShareToken",
+        "analytics.Inquiry",
         "search.SearchLog",
         "auth.User",
     } <= set(holding)  # fmt: skip  (the scan does find them)
@@ -221,11 +240,27 @@ def test_erase_leaves_no_datum_of_the_person_in_any_table(
     assert counts["analytics.Contact"] == 2  # the survivor and the contact merged into it
     assert counts["search.SearchLog"] == 5
     assert counts["search.SearchClick"] == 1
+    assert counts["analytics.Inquiry"] == 1
     assert counts["auth.User"] == 1
     assert counts["sessions.Session"] == 1
     assert not IdentityChange.objects.filter(change_id__in=change_ids).exists()
     assert _logins_of(user_id) == 0
     assert ShareToken.objects.get(token=SHARE).sharer_visitor_id == "erased"
+    kept = Inquiry.objects.values(
+        "material__name",
+        "quantity",
+        "company",
+        "contact_name",
+        "phone",
+        "email",
+        "message",
+        "notes",
+        "contact",
+        "visitor_id",
+    )
+    assert list(kept) == [{"material__name": "黄芪", "quantity": 500, "company": "欧阳药材行",
+                           "contact_name": "", "phone": "", "email": "", "message": "",
+                           "notes": "", "contact": None, "visitor_id": ""}]  # fmt: skip
     assert (
         other_before
         == {
