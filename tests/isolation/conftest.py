@@ -1,6 +1,7 @@
 """Supplier B's unpublished work, each piece titled with a unique marker, and one login per role."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,8 +12,9 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Revision, TaskState
 
+from analytics.models import Inquiry
 from content.demo_media import report_pdf
-from content.models import ArticlePage
+from content.models import ArticlePage, Material
 from tests.conftest import PASSWORD
 from tests.factories import ArticlePageFactory
 
@@ -24,6 +26,7 @@ LOCKED_TITLE = "LK4LOCKED 锁定草稿"
 LIVE_TITLE = "LV3LIVE 三七现货"
 IMAGE_TITLE = "IM5IMAGE 未发布图片"
 DOCUMENT_TITLE = "DC9REPORT 未发布报告"
+INQUIRY_COMPANY = "IQ8INQUIRY 询价公司"
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Secret:
     image_file: str
     document_id: int
     document_filename: str
+    inquiry_id: int
 
     @property
     def markers(self) -> dict[str, str]:
@@ -51,6 +55,7 @@ class Secret:
             "live": LIVE_TITLE,
             "image": IMAGE_TITLE,
             "document": DOCUMENT_TITLE,
+            "inquiry": INQUIRY_COMPANY,
         }
 
 
@@ -99,6 +104,16 @@ def _create_secret(supplier_b) -> Secret:
     live = ArticlePageFactory(parent=supplier_b.page, title=LIVE_TITLE, live=False)
     live.save_revision(user=bob).publish()
     assert Revision.objects.for_instance(draft).count() == 2
+    inquiry = Inquiry.objects.create(
+        supplier=supplier_b.page,
+        page=live,
+        material=Material.objects.create(name="三七", pinyin="sanqi"),
+        quantity=Decimal("50"),
+        unit="kg",
+        contact_name="IQ8INQUIRY 联系人",
+        company=INQUIRY_COMPANY,
+        phone="+8613800138000",
+    )
     return Secret(
         supplier_page_id=supplier_b.page.pk,
         draft=draft,
@@ -112,6 +127,7 @@ def _create_secret(supplier_b) -> Secret:
         image_file=image.file.name,
         document_id=document.pk,
         document_filename=document.filename,
+        inquiry_id=inquiry.pk,
     )
 
 

@@ -242,6 +242,25 @@ ROWS = [
         owner_sees=False,
         staff_sees=False,
     ),  # suppliers' own analytics: later work
+    # the inquiry inbox (analytics/inbox.py): a supplier's inbox lists only its own inquiries
+    Row("inquiry-inbox", "/admin/inquiries/", markers=("inquiry",), other=LISTING),
+    Row(
+        "inquiry-inbox-filter",
+        "/admin/inquiries/?supplier={s.supplier_page_id}",
+        markers=("inquiry",),
+        other=LISTING,
+    ),
+    Row("inquiry-detail", "/admin/inquiries/{s.inquiry_id}/", markers=("inquiry",)),
+    api(
+        "inquiry-api-read",
+        "/api/v1/inquiries/{s.inquiry_id}/",
+        markers=("inquiry",),
+        other=(404, 405),
+        owner=404,
+        staff=404,
+        owner_sees=False,
+        staff_sees=False,
+    ),
     # media and document serving (content/media_access.py); the public API lists only images on
     # live pages, for everyone alike (drafts' images are reviewed in the admin)
     api(
