@@ -116,6 +116,31 @@ def identify(
     return contact
 
 
+@transaction.atomic
+def identify_contact(
+    *,
+    email: str = "",
+    phone: str = "",
+    name: str = "",
+    account: Account | None = None,
+    reason: str = "",
+) -> Contact:
+    """The contact these details name, found, merged or created as ``identify`` does, for
+    records that come without a browser (orders from a trade system); no visitor is linked."""
+    email = normalize_email(email) if email else ""
+    phone = normalize_phone(phone) if phone else ""
+    if not (email or phone):
+        raise IdentityError("an email or a phone number is needed to identify someone")
+    matches = _matching_contacts(email, phone, None)
+    contact = matches[0] if matches else Contact.objects.create()
+    for other in matches[1:]:
+        merge_contacts(contact, other, reason=f"same person: {reason}")
+    _fill(contact, email=email or None, phone=phone or None, name=name.strip())
+    if account and not contact.account_id:
+        _fill(contact, account=account)
+    return contact
+
+
 def _matching_contacts(email: str, phone: str, user_id: int | None) -> list[Contact]:
     found: list[Contact] = []
     for field, value in (("user_id", user_id), ("email", email), ("phone", phone)):

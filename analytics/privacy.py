@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import phonenumbers
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session as LoginSession
@@ -21,6 +22,7 @@ from analytics.models import (
     Contact,
     EventType,
     IdentityChange,
+    Order,
     RawEvent,
     RetentionPurge,
     Session,
@@ -113,7 +115,13 @@ def personal_rows(person: Person) -> dict[str, models.QuerySet]:
     for detail in person.emails + person.phones:
         typed |= Q(query__icontains=detail) | Q(normalized__icontains=detail)
     searches = SearchLog.objects.filter(Q(visitor_id__in=visitors) | typed)
+    orders = Order.objects.filter(
+        Q(contact_id__in=contacts)
+        | Q(contact_email__in=person.emails)
+        | Q(contact_phone__in=_e164(person.phones))
+    )
     querysets = [
+        orders,
         SearchClick.objects.filter(log__in=searches),
         searches,
         ShareToken.objects.filter(sharer_visitor_id__in=visitors),
@@ -129,6 +137,21 @@ def personal_rows(person: Person) -> dict[str, models.QuerySet]:
         get_user_model().objects.filter(pk__in=person.user_ids),
     ]
     return {qs.model._meta.label: qs.order_by("pk") for qs in querysets}
+
+
+def _e164(phones: list[str]) -> list[str]:
+    """The phones as orders store them (E.164; mainland numbers without +86 are read as such)."""
+    found = []
+    for phone in phones:
+        try:
+            found.append(
+                phonenumbers.format_number(
+                    phonenumbers.parse(phone, "CN"), phonenumbers.PhoneNumberFormat.E164
+                )
+            )
+        except phonenumbers.NumberParseException:
+            continue
+    return found
 
 
 def export_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> dict[str, Any]:
@@ -171,6 +194,9 @@ def erase_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> d
     """Delete everything of one person in one transaction, then re-roll the days they read on.
 
     Their share tokens stay, with the sharer erased, because other readers arrived through them.
+    Their orders stay too (business records of the buyer company and the supplier: amounts and
+    company kept for attribution and accounts), with the contact's email and phone blanked and
+    the contact unlinked.
     Rollups of purged days keep their counts (anonymous; their raw events are gone). Erasing
     someone already erased deletes nothing.
     """
@@ -181,6 +207,9 @@ def erase_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> d
     counts = dict.fromkeys([*rows, LoginSession._meta.label], 0)
     counts[ShareToken._meta.label] = rows.pop(ShareToken._meta.label).update(
         sharer_visitor_id=ERASED_SHARER
+    )
+    counts[Order._meta.label] = rows.pop(Order._meta.label).update(
+        contact=None, contact_email="", contact_phone=""
     )
     for queryset in rows.values():
         for label, deleted in queryset.delete()[1].items():

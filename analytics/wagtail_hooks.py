@@ -1,5 +1,5 @@
 """Admin: the engagement overview (reading now, recent days, channels, top articles, bots) and
-an article's share chain, for platform staff."""
+an article's share chain, for platform staff; orders (listing, CSV upload)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
 from analytics.models import Account, Contact, IdentityChange
+from analytics.order_views import order_list, sees_orders, upload_orders
 from analytics.queries.overview import overview
 from analytics.queries.reading_now import reading_now
 from analytics.shares import share_tree
@@ -36,7 +37,11 @@ def engagement(request: HttpRequest) -> HttpResponse:
 
 @hooks.register("register_admin_urls")
 def register_analytics_urls() -> list:
-    return [path("engagement/", engagement, name="analytics_engagement")]
+    return [
+        path("engagement/", engagement, name="analytics_engagement"),
+        path("orders/", order_list, name="analytics_orders"),
+        path("orders/upload/", upload_orders, name="analytics_order_upload"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -44,6 +49,18 @@ def engagement_menu_item() -> MenuItem:
     return StaffMenuItem(
         _("Engagement"), reverse("analytics_engagement"), icon_name="view", order=850
     )
+
+
+class OrdersMenuItem(MenuItem):
+    """Shown to platform staff and to a supplier's users (who see their own orders)."""
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        return sees_orders(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def orders_menu_item() -> MenuItem:
+    return OrdersMenuItem(_("Orders"), reverse("analytics_orders"), icon_name="doc-full", order=855)
 
 
 class AccountViewSet(ModelViewSet):

@@ -2,9 +2,17 @@
 
 from analytics.models.events import EventType, FilteredHit, RawEvent
 from analytics.models.identity import Account, Contact, IdentityChange, Visitor
+from analytics.models.orders import (
+    REVENUE_STATUSES,
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+    OrderUnit,
+)
 from analytics.models.rollups import DailyRollup, Dimension, RetentionPurge, Session, ShareToken
 
 __all__ = [
+    "REVENUE_STATUSES",
     "Account",
     "Contact",
     "DailyRollup",
@@ -12,6 +20,10 @@ __all__ = [
     "EventType",
     "FilteredHit",
     "IdentityChange",
+    "Order",
+    "OrderStatus",
+    "OrderStatusChange",
+    "OrderUnit",
     "RawEvent",
     "RetentionPurge",
     "Session",

@@ -231,3 +231,7 @@ ANALYTICS_ENGAGED_SCROLL_PCT = env("ANALYTICS_ENGAGED_SCROLL_PCT", 75, cast=int)
 ANALYTICS_SESSION_GAP_MINUTES = env("ANALYTICS_SESSION_GAP_MINUTES", 30, cast=int)
 # Raw events older than this are purged daily; sessions and rollups stay. 0 keeps them forever.
 ANALYTICS_RAW_RETENTION_DAYS = env("ANALYTICS_RAW_RETENTION_DAYS", 395, cast=int)
+
+# The secret buyers' trade systems sign order webhooks with (HMAC-SHA256). No default: while it
+# is unset, POST /api/v1/orders/ answers 503 and orders come in by CSV only.
+ORDER_WEBHOOK_SECRET = env("ORDER_WEBHOOK_SECRET", "")
