@@ -52,13 +52,19 @@ def company_account(name: str = "", credit_code: str = "", email: str = "") -> A
     for field, value in lookups:
         if value:
             account = Account.objects.filter(**{field: value}).first()
+            if account and credit_code and account.credit_code not in (None, "", credit_code):
+                continue  # a different credit code is a different company, whatever its domain
             if account:
                 _fill(account, credit_code=credit_code, email_domain=domain)
                 return account
     if not (credit_code or domain or name.strip()):
         return None
+    if domain and Account.objects.filter(email_domain=domain).exists():
+        domain = ""  # the domain's company is another one (its credit code differs)
     return Account.objects.create(
-        name=name.strip() or domain, credit_code=credit_code or None, email_domain=domain or None
+        name=name.strip() or domain or credit_code,
+        credit_code=credit_code or None,
+        email_domain=domain or None,
     )
 
 

@@ -374,8 +374,7 @@ def _columns(data: OrderData, order: Order | None) -> dict[str, Any]:
 def _buyer(data: OrderData) -> tuple[Any, Any]:
     """The buyer company (by credit code, company email domain, then name; created when new)
     and the contact (by email or phone, as identity stitching finds people)."""
-    name = data.buyer_company or data.credit_code
-    account = company_account(name, data.credit_code, data.contact_email)
+    account = company_account(data.buyer_company, data.credit_code, data.contact_email)
     contact = None
     if data.contact_email or data.contact_phone:
         contact = identify_contact(
