@@ -3,6 +3,7 @@ path, ``import_orders`` and the admin upload, and the listing each supplier sees
 
 import json
 import logging
+import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -468,7 +469,7 @@ def _import(path: Path, capsys) -> tuple[str, str, bool]:
             call_command("import_orders", str(path), "--no-progress")
         except CommandError as exc:
             failed = True
-            print(exc, file=__import__("sys").stderr)
+            print(exc, file=sys.stderr)
     out, err = capsys.readouterr()
     return out, err, failed
 
