@@ -91,8 +91,18 @@ def _spent_key(signature: str) -> str:
             },
         },
         "parameters": [
-            {"in": "header", "name": TIMESTAMP_HEADER, "required": True},
-            {"in": "header", "name": SIGNATURE_HEADER, "required": True},
+            {
+                "in": "header",
+                "name": TIMESTAMP_HEADER,
+                "required": True,
+                "schema": {"type": "string"},
+            },
+            {
+                "in": "header",
+                "name": SIGNATURE_HEADER,
+                "required": True,
+                "schema": {"type": "string"},
+            },
         ],
     },
 )

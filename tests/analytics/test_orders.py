@@ -674,3 +674,14 @@ def test_admin_users_outside_any_supplier_cannot_list_orders(
 
     assert (response.status_code, response.url) == (302, "/admin/")  # Wagtail's "no permission"
     assert "DD-B-0001" not in response.content.decode()
+
+
+def test_the_webhook_is_in_the_published_api_schema(client):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    operation = schema["paths"]["/api/v1/orders/"]["post"]
+    assert [p["name"] for p in operation["parameters"]] == [
+        "X-Yaoyun-Timestamp", "X-Yaoyun-Signature",
+    ]  # fmt: skip
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert list(body["properties"]) == HEADER.split(",")
