@@ -110,7 +110,12 @@ def receive_order(request: HttpRequest) -> HttpResponse:
     secret = settings.ORDER_WEBHOOK_SECRET
     if not secret:
         return _error(503, "not_configured", "", _("The order webhook is not configured."))
-    if len(request.body) > MAX_BODY_BYTES:
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if (
+        not declared.isdigit()
+        or int(declared) > MAX_BODY_BYTES
+        or len(request.body) > MAX_BODY_BYTES
+    ):
         return _error(413, "too_large", "body", f"larger than {MAX_BODY_BYTES} bytes")
     timestamp = request.headers.get(TIMESTAMP_HEADER, "").strip()
     signature = request.headers.get(SIGNATURE_HEADER, "").strip()

@@ -319,6 +319,14 @@ def test_a_refused_delivery_does_not_spend_its_signature(client, order):
     assert not Order.objects.exists()
 
 
+def test_a_body_over_64_kb_is_refused_before_it_is_read(client, order):
+    response = deliver(client, json.dumps({**order, "spec": "x" * 70_000}).encode())
+
+    assert response.status_code == 413
+    assert response.json() == _error("body", "larger than 65536 bytes", "too_large")
+    assert not Order.objects.exists()
+
+
 def test_without_a_secret_the_webhook_is_not_configured(client, order, settings):
     settings.ORDER_WEBHOOK_SECRET = ""
 
