@@ -52,13 +52,19 @@ def company_account(name: str = "", credit_code: str = "", email: str = "") -> A
     for field, value in lookups:
         if value:
             account = Account.objects.filter(**{field: value}).first()
+            if account and credit_code and account.credit_code not in (None, "", credit_code):
+                continue  # a different credit code is a different company, whatever its domain
             if account:
                 _fill(account, credit_code=credit_code, email_domain=domain)
                 return account
     if not (credit_code or domain or name.strip()):
         return None
+    if domain and Account.objects.filter(email_domain=domain).exists():
+        domain = ""  # the domain's company is another one (its credit code differs)
     return Account.objects.create(
-        name=name.strip() or domain, credit_code=credit_code or None, email_domain=domain or None
+        name=name.strip() or domain or credit_code,
+        credit_code=credit_code or None,
+        email_domain=domain or None,
     )
 
 
@@ -113,6 +119,31 @@ def identify(
     if account and not contact.account_id:
         _fill(contact, account=account)
     link_visitor(visitor_id, contact, reason=reason or "identified")
+    return contact
+
+
+@transaction.atomic
+def identify_contact(
+    *,
+    email: str = "",
+    phone: str = "",
+    name: str = "",
+    account: Account | None = None,
+    reason: str = "",
+) -> Contact:
+    """The contact these details name, found, merged or created as ``identify`` does, for
+    records that come without a browser (orders from a trade system); no visitor is linked."""
+    email = normalize_email(email) if email else ""
+    phone = normalize_phone(phone) if phone else ""
+    if not (email or phone):
+        raise IdentityError("an email or a phone number is needed to identify someone")
+    matches = _matching_contacts(email, phone, None)
+    contact = matches[0] if matches else Contact.objects.create()
+    for other in matches[1:]:
+        merge_contacts(contact, other, reason=f"same person: {reason}")
+    _fill(contact, email=email or None, phone=phone or None, name=name.strip())
+    if account and not contact.account_id:
+        _fill(contact, account=account)
     return contact
 
 

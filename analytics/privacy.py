@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import phonenumbers
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session as LoginSession
@@ -23,6 +24,7 @@ from analytics.models import (
     EventType,
     IdentityChange,
     Inquiry,
+    Order,
     RawEvent,
     RetentionPurge,
     Session,
@@ -121,8 +123,14 @@ def personal_rows(person: Person) -> dict[str, models.QuerySet]:
     searches = SearchLog.objects.filter(Q(visitor_id__in=visitors) | typed)
     asked = Q(contact_id__in=contacts) | Q(visitor_id__in=visitors) | Q(email__in=person.emails)
     asked |= Q(phone__in=[p for p in map(inquiry_phone, person.phones) if p])
+    orders = Order.objects.filter(
+        Q(contact_id__in=contacts)
+        | Q(contact_email__in=person.emails)
+        | Q(contact_phone__in=_e164(person.phones))
+    )
     querysets = [
         Inquiry.objects.filter(asked),
+        orders,
         SearchClick.objects.filter(log__in=searches),
         searches,
         ShareToken.objects.filter(sharer_visitor_id__in=visitors),
@@ -138,6 +146,21 @@ def personal_rows(person: Person) -> dict[str, models.QuerySet]:
         get_user_model().objects.filter(pk__in=person.user_ids),
     ]
     return {qs.model._meta.label: qs.order_by("pk") for qs in querysets}
+
+
+def _e164(phones: list[str]) -> list[str]:
+    """The phones as orders store them (E.164; mainland numbers without +86 are read as such)."""
+    found = []
+    for phone in phones:
+        try:
+            found.append(
+                phonenumbers.format_number(
+                    phonenumbers.parse(phone, "CN"), phonenumbers.PhoneNumberFormat.E164
+                )
+            )
+        except phonenumbers.NumberParseException:
+            continue
+    return found
 
 
 def export_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> dict[str, Any]:
@@ -180,7 +203,10 @@ def erase_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> d
     """Delete everything of one person in one transaction, then re-roll the days they read on.
 
     Their share tokens stay, with the sharer erased, because other readers arrived through them;
-    their inquiries stay for the supplier without the person's name, phone, email or message.
+    their inquiries stay for the supplier without the person's name, phone, email or message;
+    their orders stay too (business records of the buyer company and the supplier: amounts and
+    company kept for attribution and accounts), with the contact's email and phone blanked and
+    the contact unlinked.
     Rollups of purged days keep their counts (anonymous; their raw events are gone). Erasing
     someone already erased deletes nothing.
     """
@@ -193,6 +219,9 @@ def erase_contact(contact: Contact | None, identifiers: Iterable[str] = ()) -> d
         sharer_visitor_id=ERASED_SHARER
     )
     counts[Inquiry._meta.label] = rows.pop(Inquiry._meta.label).update(**INQUIRY_PERSONAL)
+    counts[Order._meta.label] = rows.pop(Order._meta.label).update(
+        contact=None, contact_email="", contact_phone=""
+    )
     for queryset in rows.values():
         for label, deleted in queryset.delete()[1].items():
             counts[label] = counts.get(label, 0) + deleted

@@ -1,5 +1,6 @@
 """Admin: the engagement overview (reading now, recent days, channels, top articles, bots) and
-an article's share chain, for platform staff; the inquiry inbox, for each supplier and the staff."""
+an article's share chain, for platform staff; the inquiry inbox and orders (listing, CSV upload),
+for each supplier and the staff."""
 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -13,6 +14,7 @@ from wagtail.models import Page
 
 from analytics.inbox import InboxMenuItem, inbox, inquiry_detail
 from analytics.models import Account, Contact, IdentityChange
+from analytics.order_views import order_list, sees_orders, upload_orders
 from analytics.queries.overview import overview
 from analytics.queries.reading_now import reading_now
 from analytics.shares import share_tree
@@ -41,6 +43,8 @@ def register_analytics_urls() -> list:
         path("engagement/", engagement, name="analytics_engagement"),
         path("inquiries/", inbox, name="analytics_inbox"),
         path("inquiries/<int:pk>/", inquiry_detail, name="analytics_inquiry"),
+        path("orders/", order_list, name="analytics_orders"),
+        path("orders/upload/", upload_orders, name="analytics_order_upload"),
     ]
 
 
@@ -54,6 +58,18 @@ def engagement_menu_item() -> MenuItem:
     return StaffMenuItem(
         _("Engagement"), reverse("analytics_engagement"), icon_name="view", order=850
     )
+
+
+class OrdersMenuItem(MenuItem):
+    """Shown to platform staff and to a supplier's users (who see their own orders)."""
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        return sees_orders(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def orders_menu_item() -> MenuItem:
+    return OrdersMenuItem(_("Orders"), reverse("analytics_orders"), icon_name="doc-full", order=855)
 
 
 class AccountViewSet(ModelViewSet):

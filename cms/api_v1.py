@@ -8,6 +8,7 @@ from ninja.errors import HttpError, ValidationError
 
 from analytics.api import inquiry_router
 from analytics.api import router as analytics_router
+from analytics.order_webhook import router as orders_router
 from search.api import router as search_router
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/search/", search_router)
 api.add_router("/analytics/", analytics_router)
 api.add_router("/inquiries/", inquiry_router)
+api.add_router("/orders/", orders_router)
 
 
 @api.exception_handler(ValidationError)

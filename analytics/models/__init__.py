@@ -3,9 +3,17 @@
 from analytics.models.conversions import Inquiry, InquiryStatus, InquiryUnit
 from analytics.models.events import EventType, FilteredHit, RawEvent
 from analytics.models.identity import Account, Contact, IdentityChange, Visitor
+from analytics.models.orders import (
+    REVENUE_STATUSES,
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+    OrderUnit,
+)
 from analytics.models.rollups import DailyRollup, Dimension, RetentionPurge, Session, ShareToken
 
 __all__ = [
+    "REVENUE_STATUSES",
     "Account",
     "Contact",
     "DailyRollup",
@@ -16,6 +24,10 @@ __all__ = [
     "Inquiry",
     "InquiryStatus",
     "InquiryUnit",
+    "Order",
+    "OrderStatus",
+    "OrderStatusChange",
+    "OrderUnit",
     "RawEvent",
     "RetentionPurge",
     "Session",

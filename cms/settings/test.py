@@ -19,3 +19,4 @@ STATIC_ROOT = VAR_DIR / "static"  # noqa: F405  (tests never collect static file
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: tests that start a real server or worker process share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+ORDER_WEBHOOK_SECRET = "test-only-order-webhook-secret"

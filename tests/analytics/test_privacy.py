@@ -4,6 +4,7 @@ datum of theirs in any table; the retention purge of raw events and search logs.
 import json
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -24,12 +25,14 @@ from analytics.models import (
     DailyRollup,
     IdentityChange,
     Inquiry,
+    Order,
     RawEvent,
     RetentionPurge,
     Session,
     ShareToken,
     Visitor,
 )
+from analytics.orders import record_order, validate_order
 from analytics.privacy import (
     PrivacyError,
     erase_contact,
@@ -76,10 +79,10 @@ def _indexed_article(supplier):
 
 
 @pytest.fixture
-def person(client, supplier_a, django_user_model) -> Contact:
+def person(client, supplier_a, materials, django_user_model) -> Contact:
     """One buyer stored in every place the platform keeps people: browsers reading and sharing,
-    searches and a result click, two contacts merged into one, a login and its session; beside
-    another buyer who must come through an erase untouched."""
+    searches and a result click, two contacts merged into one, a login and its session, an
+    order; beside another buyer who must come through an erase untouched."""
     browser_a, browser_b, browser_c, browser_d = BROWSERS
     share_view = _event(browser_a, 0)
     share = _event(browser_a, 1, "share", pageview_id=share_view["event_id"],
@@ -105,6 +108,7 @@ def person(client, supplier_a, django_user_model) -> Contact:
     identify(browser_b, email=EMAIL, phone=PHONE)  # the phone's contact merges into the email's
     identify(OTHER_BROWSER, email=OTHER_EMAIL)
     _inquire(page, browser_b)
+    _order(supplier_a)
     process_day(DAY)  # links browser_c through the login, builds sessions and share tokens
     client.force_login(user)
     client.get("/")
@@ -125,6 +129,17 @@ def _inquire(page, browser: str) -> Inquiry:
     assert created
     Inquiry.objects.filter(pk=inquiry.pk).update(notes=f"已电话联系{NAME}")
     return inquiry
+
+
+def _order(supplier) -> None:
+    data, errors = validate_order({
+        "order_id": "DD-ERASE-1", "buyer_company": "欧阳采购药业", "contact_email": EMAIL,
+        "contact_phone": f"+86 {PHONE}", "supplier": supplier.page.title, "material": "黄芪",
+        "quantity": "200", "unit": "kg", "amount": "19800", "order_date": "2026-05-01",
+        "status": "paid",
+    })  # fmt: skip
+    assert errors == []
+    record_order(data, "csv")
 
 
 def _forms(datum: str, field: models.Field) -> list[str]:
@@ -191,6 +206,7 @@ def test_export_holds_every_row_of_every_table_that_stores_the_person(person):
         "analytics.IdentityChange",
         "analytics.ShareToken",
         "analytics.Inquiry",
+        "analytics.Order",
         "search.SearchLog",
         "auth.User",
     } <= set(holding)  # fmt: skip  (the scan does find them)
@@ -211,6 +227,9 @@ def test_export_holds_every_row_of_every_table_that_stores_the_person(person):
         (SearchClick.objects.get().page_id, 0)
     ]
     assert [u["username"] for u in tables["auth.User"]] == [USERNAME]
+    assert [
+        (o["order_id"], o["contact_email"], o["contact_phone"]) for o in tables["analytics.Order"]
+    ] == [("DD-ERASE-1", EMAIL, f"+86{PHONE}")]
     assert "password" not in tables["auth.User"][0]
     assert exported["person"] == {
         "emails": [EMAIL], "phones": [PHONE], "names": [NAME], "company": "erase-buyer.cn",
@@ -261,6 +280,13 @@ def test_erase_leaves_no_datum_of_the_person_in_any_table(
     assert list(kept) == [{"material__name": "黄芪", "quantity": 500, "company": "欧阳药材行",
                            "contact_name": "", "phone": "", "email": "", "message": "",
                            "notes": "", "contact": None, "visitor_id": ""}]  # fmt: skip
+    # the order is the buyer company's and the supplier's record: kept, without the person
+    assert counts["analytics.Order"] == 1
+    assert list(
+        Order.objects.values_list(
+            "order_id", "contact", "contact_email", "contact_phone", "amount", "account__name"
+        )
+    ) == [("DD-ERASE-1", None, "", "", Decimal("19800.00"), "erase-buyer.cn")]
     assert (
         other_before
         == {
