@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +37,16 @@ from bench.relevance_queries import (  # noqa: E402
     focus_materials,
     grade,
 )
+from bench.relevance_queries_external import (  # noqa: E402
+    EXTERNAL_QUERY_TYPES,
+    external_focus_materials,
+    external_queries,
+    grade_external,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from wagtail.documents.models import AbstractDocument
 
     from content.demo_text import DemoArticle
@@ -49,6 +57,24 @@ class BenchError(Exception):
     """A setup step failed; the message says which and why."""
 
 
+class QuerySet(NamedTuple):
+    """A judged query set: its classes, queries, focus materials and grading rule."""
+
+    types: tuple[str, ...]
+    queries: "Callable[[], list[BenchQuery]]"
+    focus: "Callable[[], list[str]]"
+    grade: "Callable[[BenchQuery, ArticleTruth], int]"
+
+
+QUERY_SETS = {
+    "team": QuerySet(QUERY_TYPES, bench_queries, focus_materials, grade),
+    # written by a judge who has not read the engine's code (bench/relevance_queries_external.py)
+    "external": QuerySet(
+        EXTERNAL_QUERY_TYPES, external_queries, external_focus_materials, grade_external
+    ),
+}
+
+
 # ---------------------------------------------------------------- outer process: the instance
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -56,6 +82,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--seed", type=int, default=2026, help="corpus random seed")
     parser.add_argument("--explain", type=int, default=8, help="worst engine queries to show")
+    parser.add_argument(
+        "--queries",
+        choices=tuple(QUERY_SETS),
+        default="team",
+        help="judged query set: the team's own, or the external one written by a judge",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir and database")
     parser.add_argument("--inner", metavar="JSON", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -124,13 +156,17 @@ def outer(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="yaoyun-relevance-"))
     results = tmp.parent / f"{tmp.name}.json"
-    print(f"instance: {tmp}  ({args.database}, {args.articles} articles)", flush=True)
+    print(
+        f"instance: {tmp}  ({args.database}, {args.articles} articles, {args.queries} queries)",
+        flush=True,
+    )
     try:
         url = postgres_database() if args.database == "postgres" else ""
         env = build_env(tmp, url)
         run(env, ["manage.py", "migrate", "--no-input"], "manage.py migrate")
         inner_args = ["--articles", str(args.articles), "--seed", str(args.seed)]
-        inner_args += ["--explain", str(args.explain), "--inner", str(results)]
+        inner_args += ["--explain", str(args.explain), "--queries", args.queries]
+        inner_args += ["--inner", str(results)]
         run(env, [__file__, *inner_args], "the measurement", capture=False)
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
@@ -144,10 +180,12 @@ def outer(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- inner process: the corpus
-def corpus_plan(articles: int, names: list[str], rng: random.Random) -> list[tuple[str, str]]:
+def corpus_plan(
+    articles: int, names: list[str], rng: random.Random, queried: list[str]
+) -> list[tuple[str, str]]:
     """(material, kind) per article: each queried material gets up to FOCUS_MAX articles, half
     of them technology (five topics), and the rest of the corpus spreads over the others."""
-    focus = [n for n in focus_materials() if n in names]
+    focus = [n for n in queried if n in names]
     per_focus = max(4, min(FOCUS_MAX, int(articles * FOCUS_SHARE / len(focus))))
     plan = [(name, KINDS[i % 2]) for name in focus for i in range(per_focus)]
     background = [n for n in names if n not in focus]
@@ -240,7 +278,9 @@ def placeholder_document() -> "AbstractDocument":
     return document
 
 
-def build_corpus(articles: int, seed_value: int) -> tuple[list[ArticleTruth], float]:
+def build_corpus(
+    articles: int, seed_value: int, queried: list[str]
+) -> tuple[list[ArticleTruth], float]:
     """Suppliers from content.demo.seed, then generated articles; returns their ground truth."""
     from django.db import transaction
     from django.db.models.signals import post_save
@@ -256,7 +296,7 @@ def build_corpus(articles: int, seed_value: int) -> tuple[list[ArticleTruth], fl
     suppliers = list(SupplierPage.objects.order_by("pk"))
     materials = {m.name: m for m in Material.objects.exclude(category="矿物类").order_by("pk")}
     document, truths, started = placeholder_document(), [], time.perf_counter()
-    plan = corpus_plan(articles, list(materials), rng)
+    plan = corpus_plan(articles, list(materials), rng, queried)
     for start in range(0, len(plan), 100):
         with transaction.atomic():
             for number in range(start, min(start + 100, len(plan))):
@@ -397,10 +437,12 @@ def score(found: dict, grades: dict[int, int], lookalike: set[int]) -> dict:
     }
 
 
-def measure(queries: list[BenchQuery], truths: list[ArticleTruth]) -> list[dict]:
+def measure(
+    queries: list[BenchQuery], truths: list[ArticleTruth], grade_article: "Callable"
+) -> list[dict]:
     rows = []
     for query in queries:
-        graded = {t.page_id: grade(query, t) for t in truths}
+        graded = {t.page_id: grade_article(query, t) for t in truths}
         grades = {pid: g for pid, g in graded.items() if g}
         lookalike = {
             t.page_id for t in truths if query.type == "distractor" and t.material == query.extra
@@ -422,11 +464,11 @@ def mean(rows: list[dict], system: str, metric: str) -> float:
     return sum(r[system][metric] for r in rows) / len(rows) if rows else 0.0
 
 
-def print_table(rows: list[dict]) -> None:
+def print_table(rows: list[dict], types: tuple[str, ...]) -> None:
     head = f"{'type':<16} | {'n':>3} | {'engine nDCG@10':>14} | {'R@50':>5} | {'MRR':>5} | "
     print(head + f"{'baseline nDCG@10':>16} | {'R@50':>5} | {'MRR':>5}")
     print("-" * len(head + " " * 36))
-    groups = [(t, [r for r in rows if r["type"] == t]) for t in QUERY_TYPES] + [("overall", rows)]
+    groups = [(t, [r for r in rows if r["type"] == t]) for t in types] + [("overall", rows)]
     for name, group in groups:
         if name == "overall":
             print("-" * len(head + " " * 36))
@@ -446,7 +488,9 @@ def print_distractors(rows: list[dict]) -> None:
         print(f"look-alike articles in the top 10 ({system}): {hits}  {' '.join(worst)}")
 
 
-def explain(rows: list[dict], truths: list[ArticleTruth], count: int) -> None:
+def explain(
+    rows: list[dict], truths: list[ArticleTruth], count: int, grade_article: "Callable"
+) -> None:
     """The worst engine queries: the analyzer's groups and the top titles with their grades."""
     from search.analysis import get_analyzer
 
@@ -464,7 +508,7 @@ def explain(rows: list[dict], truths: list[ArticleTruth], count: int) -> None:
         for pid in found["ids"][:5]:
             truth = by_id[pid]
             print(
-                f"  {grade(query, truth)} {truth.material}/{truth.topic}/{truth.origin}  "
+                f"  {grade_article(query, truth)} {truth.material}/{truth.topic}/{truth.origin}  "
                 f"{truth.title}"
             )
 
@@ -473,7 +517,9 @@ def warn_unanswerable(rows: list[dict]) -> list[dict]:
     """Queries with nothing to find (or no grade-2 article for origin/topic) are left out."""
     kept = []
     for row in rows:
-        needs_two = row["type"] in ("origin+material", "material+topic")
+        needs_two = row["type"] in ("origin+material", "material+topic") or (
+            row["type"] in EXTERNAL_QUERY_TYPES and bool(row["extra"])
+        )
         if row["relevant"] == 0 or (needs_two and row["grade2"] == 0):
             print(f"left out {row['query']!r}: the corpus has no article it should find")
         else:
@@ -486,8 +532,9 @@ def inner(args: argparse.Namespace) -> int:
 
     django.setup()
     print("building the corpus ...", flush=True)
-    truths, created_s = build_corpus(args.articles, args.seed)
-    queries = bench_queries()
+    query_set = QUERY_SETS[args.queries]
+    truths, created_s = build_corpus(args.articles, args.seed, query_set.focus())
+    queries = query_set.queries()
     check_queries(queries)
     print(
         f"corpus: {len(truths)} articles, {len({t.material for t in truths})} materials, "
@@ -495,9 +542,9 @@ def inner(args: argparse.Namespace) -> int:
     )
     timings = {"engine": index_engine(), "baseline": index_baseline()}
     started = time.perf_counter()
-    rows = warn_unanswerable(measure(queries, truths))
+    rows = warn_unanswerable(measure(queries, truths, query_set.grade))
     print(f"{len(rows)} queries x 2 systems in {time.perf_counter() - started:.1f} s\n")
-    print_table(rows)
+    print_table(rows, query_set.types)
     print()
     print_distractors(rows)
     for name, (count, seconds) in timings.items():
@@ -513,7 +560,7 @@ def inner(args: argparse.Namespace) -> int:
     errors = [r["query"] for r in rows if r["baseline"].get("error")]
     if errors:
         print(f"baseline errors (scored as no results): {errors}")
-    explain(rows, truths, args.explain)
+    explain(rows, truths, args.explain, query_set.grade)
     Path(args.inner).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
