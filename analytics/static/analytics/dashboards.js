@@ -39,14 +39,22 @@
       }
     });
   }
-  document.querySelectorAll("[data-figure]").forEach(function (div) {
-    var source = document.getElementById(div.getAttribute("data-figure"));
-    if (!source || !window.Plotly) { return; }
-    var figure = JSON.parse(source.textContent);
-    window.Plotly.newPlot(div, figure.data, figure.layout, {
-      responsive: true,
-      displaylogo: false,
-      locale: chinese ? "zh-CN" : "en"
+  function draw() {
+    document.querySelectorAll("[data-figure]").forEach(function (div) {
+      var source = document.getElementById(div.getAttribute("data-figure"));
+      if (!source || !window.Plotly) { return; }
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.newPlot(div, figure.data, figure.layout, {
+        responsive: true,
+        displaylogo: false,
+        locale: chinese ? "zh-CN" : "en"
+      });
     });
-  });
+  }
+  // The admin loads scripts in <head>: wait for the figures' elements.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
 })();
