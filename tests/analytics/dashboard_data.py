@@ -3,12 +3,21 @@
 The current period is 2026-11-01 to 2026-11-07, the previous one 2026-10-25 to 2026-10-31.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
 
-from analytics.models import Account, DailyRollup, Dimension, Session
+from analytics.models import (
+    Account,
+    DailyRollup,
+    Dimension,
+    EventType,
+    RawEvent,
+    Session,
+    ShareToken,
+)
 from content.models import ArticlePage
 from search.models import SearchClick, SearchLog
 from tests.factories import ArticlePageFactory
@@ -174,6 +183,41 @@ def _searches(data: DashboardData) -> None:
     SearchLog.objects.filter(pk=old.pk).update(created_at=_at(20, 10))
 
 
+def _shares_and_readers(data: DashboardData) -> None:
+    """A1 shared once on WeChat (one reader arrived through it); readers on A1 and B1 now."""
+    ShareToken.objects.create(
+        token="tok1",
+        page_id=data.a1.pk,
+        sharer_visitor_id="sharer1",
+        method="wechat",
+        created_at=_at(1),
+    )
+    now = timezone.now()
+    RawEvent.objects.bulk_create(
+        [
+            RawEvent(
+                event_id=uuid.uuid4(),
+                type=EventType.PAGEVIEW,
+                occurred_at=at,
+                received_at=at,
+                visitor_id=visitor,
+                visitor_kind="cookie",
+                page_id=page,
+                url="http://x/",
+                channel="wechat",
+                share_token=token,
+                device="mobile",
+                browser="wechat",
+            )
+            for visitor, page, token, at in (
+                ("v3", data.a1.pk, "tok1", _at(3)),
+                ("r1", data.a1.pk, "", now),
+                ("r2", data.b1.pk, "", now),
+            )
+        ]
+    )
+
+
 def build_dashboard_data(supplier_a, supplier_b, materials) -> DashboardData:
     a1 = ArticlePageFactory(parent=supplier_a.page, title=A1_TITLE, kind="product")
     a1.materials.set([materials["黄芪"]])
@@ -188,4 +232,5 @@ def build_dashboard_data(supplier_a, supplier_b, materials) -> DashboardData:
     _rollups(data, Account.objects.create(name=COMPANY))
     _sessions(data)
     _searches(data)
+    _shares_and_readers(data)
     return data

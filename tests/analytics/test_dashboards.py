@@ -13,6 +13,7 @@ from analytics.dashboards.labels import channel_label
 from analytics.models import DailyRollup
 from analytics.processing import process_day
 from analytics.queries.cache import VERSION_KEY, dashboard_version
+from analytics.templatetags.analytics_labels import share_method_label
 from content.models import ArticleKind
 from tests.analytics.dashboard_data import (
     A1_TITLE,
@@ -180,6 +181,25 @@ def test_article_detail_numbers(client_a, data):
         [channel_label("share"), 1],
         [channel_label("wechat"), 1],
     ]
+
+    assert _panel_rows(response, "share-chain") == [
+        [1, _reader("sharer1"), share_method_label("wechat"), "2026-11-01", 1]
+    ]
+
+
+def _reader(visitor_id: str) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Reader %(id)s") % {"id": visitor_id[:6]}
+
+
+def test_reading_now_is_scoped(staff_client, client, supplier_a, data):
+    everyone = _panel_rows(staff_client.get(f"{OVERVIEW}?{RANGE}"), "reading-now")
+    client.force_login(supplier_a.user)
+    own = _panel_rows(client.get(f"{OVERVIEW}?{RANGE}"), "reading-now")
+
+    assert sorted(everyone) == sorted([[A1_TITLE, 1], [B1_TITLE, 1]])
+    assert own == [[A1_TITLE, 1]]
 
 
 def test_search_demand_for_staff(staff_client, data):
@@ -361,12 +381,12 @@ def test_queries_per_view_stay_fixed(
 
 # Session, user, permissions and the admin menu included; none of them grows with the data.
 QUERIES = {
-    ("staff", "overview"): 17,
+    ("staff", "overview"): 18,
     ("staff", "articles"): 10,
-    ("staff", "article"): 13,
+    ("staff", "article"): 15,
     ("staff", "search"): 13,
-    ("supplier", "overview"): 21,
+    ("supplier", "overview"): 22,
     ("supplier", "articles"): 15,
-    ("supplier", "article"): 19,
+    ("supplier", "article"): 21,
     ("supplier", "search"): 18,
 }

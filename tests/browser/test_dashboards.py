@@ -39,6 +39,15 @@ def _charts_with_data(page) -> list[int]:
     )
 
 
+def _screenshot(page, name: str) -> None:
+    """The whole dashboard: the admin scrolls inside its layout, so grow the viewport to fit."""
+    height = page.evaluate("document.querySelector('main').scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": min(max(height, 900), 12000)})
+    page.wait_for_timeout(300)  # plotly's responsive relayout after the resize
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def _open_every_view(page, base: str, article_id: int, who: str) -> dict[str, list[int]]:
     drawn = {}
     views = {
@@ -51,7 +60,7 @@ def _open_every_view(page, base: str, article_id: int, who: str) -> dict[str, li
     for name, path in views.items():
         page.goto(base + path)
         drawn[name] = _charts_with_data(page)
-        page.screenshot(path=str(ARTIFACTS / f"dashboard-{who}-{name}.png"), full_page=True)
+        _screenshot(page, f"dashboard-{who}-{name}")
     return drawn
 
 
@@ -73,7 +82,7 @@ def test_staff_see_every_dashboard_drawn(live_server, browser, data, site):
     assert home_cards == 4
     assert all(drawn[view] and all(n > 0 for n in drawn[view]) for view in drawn), drawn
     assert len(drawn["overview"]) == 4  # series, channels, top articles, companies
-    assert len(drawn["article"]) == 3  # series, scroll, channels (no shares yet: empty state)
+    assert len(drawn["article"]) == 3  # B1: series, scroll, channels; nobody shared it
     assert errors == []
     page.close()
 
@@ -95,9 +104,10 @@ def test_a_supplier_changes_range_and_filter_and_exports_what_it_sees(
     exported = download.value.path().read_text(encoding="utf-8-sig")
     page.get_by_role("link", name="7 天").or_(page.get_by_role("link", name="7 days")).click()
     page.wait_for_url("**days=7**")
-    page.screenshot(path=str(ARTIFACTS / "dashboard-supplier-7-days.png"), full_page=True)
+    _screenshot(page, "dashboard-supplier-7-days")
 
     assert all(drawn[view] and all(n > 0 for n in drawn[view]) for view in drawn), drawn
+    assert len(drawn["article"]) == 4  # A1: series, scroll, channels and its share chain
     assert filtered
     assert all(n > 0 for n in filtered)
     assert top == [["当归切片加工工艺", "3", "2", "1", "2"]]
