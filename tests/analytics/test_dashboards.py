@@ -390,3 +390,37 @@ QUERIES = {
     ("supplier", "article"): 21,
     ("supplier", "search"): 18,
 }
+
+
+def test_a_warm_cache_answers_without_reading_the_rollups(
+    staff_client, data, django_assert_num_queries
+):
+    staff_client.get(f"{ARTICLES}?{RANGE}")  # cold: fills the cache
+
+    with django_assert_num_queries(QUERIES[("staff", "articles")] - 2):  # rollups, articles
+        response = staff_client.get(f"{ARTICLES}?{RANGE}&sort=title")
+
+    assert [row[0] for row in _panel_rows(response, "articles")] == sorted(
+        [A1_TITLE, A2_TITLE, B1_TITLE]
+    )
+
+
+def test_articles_table_pages(staff_client, data, monkeypatch):
+    monkeypatch.setattr("analytics.queries.articles.PAGE_SIZE", 2)
+
+    second = staff_client.get(f"{ARTICLES}?{RANGE}&page=2")
+    beyond = staff_client.get(f"{ARTICLES}?{RANGE}&page=9")
+
+    assert [row[0] for row in _panel_rows(second, "articles")] == [A2_TITLE]
+    assert second.context["pager"]["previous"] == f"?{RANGE}&page=1"
+    assert second.context["pager"]["next"] == ""
+    assert beyond.context["pager"]["page"] == 2
+
+
+def test_every_table_is_captioned_with_header_scopes(staff_client, data):
+    html = staff_client.get(f"{OVERVIEW}?{RANGE}").content.decode()
+
+    tables = html.count('<div class="analytics-table"><table class="listing">\n  <caption>')
+    assert tables == 6  # kpis, series, channels, top articles, companies, reading now
+    assert 'scope="col"' in html
+    assert 'scope="row"' in html
