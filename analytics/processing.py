@@ -9,6 +9,7 @@ from django.utils import timezone
 from analytics.days import day_bounds, local_day
 from analytics.identity import link_user_visitors
 from analytics.privacy import purge_horizon
+from analytics.queries.cache import bump_dashboard_version
 from analytics.rollups import FOLLOW_UP_WINDOW, rollup_day
 from analytics.sessions import build_sessions
 from analytics.shares import register_share_tokens
@@ -27,6 +28,7 @@ def process_day(day: date) -> bool:
     register_share_tokens(start, end)
     build_sessions(day)
     rollup_day(day)
+    bump_dashboard_version()
     return True
 
 

@@ -1,23 +1,29 @@
-"""Admin: the engagement overview (reading now, recent days, channels, top articles, bots) and
-an article's share chain, for platform staff; the inquiry inbox and orders (listing, CSV upload),
-for each supplier and the staff."""
+"""Admin: the Analytics menu and home panel of the dashboards; the inquiry inbox and orders
+(listing, CSV upload) for each supplier and the staff; the older engagement page (reading now,
+recent days, channels, top articles, bots, an article's share chain) for platform staff."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
+from analytics import dashboard_views
+from analytics.dashboards.overview import kpi_cards
 from analytics.inbox import InboxMenuItem, inbox, inquiry_detail
 from analytics.models import Account, Contact, IdentityChange
 from analytics.order_views import order_list, sees_orders, upload_orders
+from analytics.queries.engagement import overview as engagement_overview
 from analytics.queries.overview import overview
+from analytics.queries.params import InputError, own_suppliers, parse_input
 from analytics.queries.reading_now import reading_now
 from analytics.shares import share_tree
+from content.admin_isolation import sees_every_workspace
 from content.staff import StaffMenuItem, platform_staff_view
 
 
@@ -45,12 +51,81 @@ def register_analytics_urls() -> list:
         path("inquiries/<int:pk>/", inquiry_detail, name="analytics_inquiry"),
         path("orders/", order_list, name="analytics_orders"),
         path("orders/upload/", upload_orders, name="analytics_order_upload"),
+        path("analytics/", dashboard_views.overview_view, name="analytics_dashboard_overview"),
+        path(
+            "analytics/articles/",
+            dashboard_views.articles_view,
+            name="analytics_dashboard_articles",
+        ),
+        path(
+            "analytics/articles/<int:page_id>/",
+            dashboard_views.article_view,
+            name="analytics_dashboard_article",
+        ),
+        path("analytics/search/", dashboard_views.search_view, name="analytics_dashboard_search"),
     ]
 
 
 @hooks.register("register_admin_menu_item")
 def inbox_menu_item() -> MenuItem:
     return InboxMenuItem(_("Inquiries"), reverse("analytics_inbox"), icon_name="mail", order=200)
+
+
+def sees_dashboards(request: HttpRequest) -> bool:
+    """Platform staff, moderators and suppliers' users; remembered for the request."""
+    if not hasattr(request, "_sees_dashboards"):
+        user = request.user
+        request._sees_dashboards = sees_every_workspace(user) or bool(own_suppliers(user))
+    return request._sees_dashboards
+
+
+class DashboardMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return sees_dashboards(request)
+
+
+@hooks.register("register_admin_menu_item")
+def analytics_menu_item() -> MenuItem:
+    items = [
+        DashboardMenuItem(
+            _("Overview"), reverse("analytics_dashboard_overview"), icon_name="view", order=10
+        ),
+        DashboardMenuItem(
+            _("Articles"), reverse("analytics_dashboard_articles"), icon_name="doc-full", order=20
+        ),
+        DashboardMenuItem(
+            _("Search demand"), reverse("analytics_dashboard_search"), icon_name="search", order=30
+        ),
+    ]
+    return SubmenuMenuItem(
+        _("Analytics"), Menu(items=items), icon_name="view", order=840, name="analytics"
+    )
+
+
+class AnalyticsHomePanel(Component):
+    """The admin home's summary: the last seven days' key figures for the user's scope."""
+
+    name = "analytics_summary"
+    template_name = "analytics/dashboards/home_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context: dict) -> dict:
+        request = parent_context["request"]
+        try:
+            inp = parse_input(QueryDict("days=7"), request.user)
+        except InputError:  # cannot happen with a fixed query; keep the home page up regardless
+            return {"cards": []}
+        return {
+            "cards": kpi_cards(engagement_overview(inp)),
+            "inp": inp,
+            "url": reverse("analytics_dashboard_overview") + "?days=7",
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_analytics_panel(request: HttpRequest, panels: list) -> None:
+    if sees_dashboards(request):
+        panels.append(AnalyticsHomePanel())
 
 
 @hooks.register("register_admin_menu_item")

@@ -1,0 +1,148 @@
+"""Admin views of the analytics dashboards: parse the query string, call one query, build the
+panels, render them (or export their tables as CSV or Excel)."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from analytics.dashboards.articles import article_detail_panels, article_table_panel
+from analytics.dashboards.exports import csv_response, xlsx_response
+from analytics.dashboards.filters import filter_context, query_string
+from analytics.dashboards.overview import kpi_cards, overview_panels
+from analytics.dashboards.panels import Panel, Table
+from analytics.dashboards.search_demand import search_panels
+from analytics.queries.articles import ArticleOutOfScopeError, article_detail, article_table
+from analytics.queries.engagement import overview
+from analytics.queries.params import DashboardInput, InputError, parse_input
+from analytics.queries.reading_now import reading_now
+from analytics.queries.scope import channel_filter_ignored, scoped_article_keys
+from analytics.queries.search_demand import search_demand
+from content.models import ArticlePage
+
+FORMATS = ("", "html", "csv", "xlsx")
+SORTS = ("views", "visitors", "engaged_reads", "active_ms", "shares", "title")
+
+
+def _bad_request(field: str, message: str) -> HttpResponse:
+    return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain; charset=utf-8")
+
+
+def dashboard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Admin access, the parsed and scoped input as ``inp``, 400 naming a bad field."""
+
+    @permission_required("wagtailadmin.access_admin", raise_exception=True)
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.GET.get("format", "") not in FORMATS:
+            return _bad_request("format", _("must be csv or xlsx"))
+        try:
+            inp = parse_input(request.GET, request.user)
+        except InputError as exc:
+            return _bad_request(exc.field, exc.message)
+        return view(request, inp, *args, **kwargs)
+
+    return wrapped
+
+
+def _respond(
+    request: HttpRequest, inp: DashboardInput, name: str, panels: list[Panel], context: dict
+) -> HttpResponse:
+    tables = [p.table for p in panels]
+    export = request.GET.get("format", "")
+    if export == "csv":
+        return csv_response(tables, name)
+    if export == "xlsx":
+        return xlsx_response(tables, name)
+    notes = []
+    if channel_filter_ignored(inp):
+        notes.append(
+            _(
+                "The channel filter narrows site-wide figures only: rollups do not split "
+                "an article's views by channel. It is ignored here."
+            )
+        )
+    context = {**filter_context(request, inp), "panels": panels, "notes": notes, **context}
+    return TemplateResponse(request, "analytics/dashboards/dashboard.html", context)
+
+
+def _reading_now_panel(inp: DashboardInput) -> Panel:
+    keys = scoped_article_keys(inp)
+    now = reading_now(page_ids=None if keys is None else [int(k) for k in keys])
+    titles = dict(
+        ArticlePage.objects.filter(pk__in=[p for p, _n in now.pages]).values_list("pk", "title")
+    )
+    table = Table(
+        _("Reading now: readers in the last %(minutes)s minutes") % {"minutes": now.minutes},
+        [_("Article"), _("Readers")],
+        [[titles.get(p, f"#{p}"), n] for p, n in now.pages if p in titles],
+    )
+    empty = _("Nobody is reading these articles right now.")
+    return Panel("reading-now", _("Reading now"), table, empty="" if table.rows else empty)
+
+
+@dashboard
+def overview_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
+    result = overview(inp)
+    panels = [*overview_panels(result), _reading_now_panel(inp)]
+    context = {
+        "title": _("Analytics overview"),
+        "cards": kpi_cards(result),
+        "conversions_recorded": result.conversions_recorded,
+    }
+    return _respond(request, inp, "overview", panels, context)
+
+
+@dashboard
+def articles_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
+    sort = request.GET.get("sort", "-views")
+    if sort.removeprefix("-") not in SORTS:
+        return _bad_request("sort", _("must be one of %(sorts)s") % {"sorts": ", ".join(SORTS)})
+    page = request.GET.get("page", "1")
+    if not page.isdigit() or len(page) > 6:
+        return _bad_request("page", _("must be a whole number"))
+    result = article_table(inp, sort, int(page))
+    panel = article_table_panel(result)
+    panel.table.header_links = [
+        query_string(request, sort=_toggled(sort, key), page="") if key else ""
+        for key in panel.table.sort_keys
+    ]
+    pager = {
+        "page": result.page,
+        "pages": result.pages,
+        "total": result.total,
+        "previous": query_string(request, page=str(result.page - 1)) if result.page > 1 else "",
+        "next": query_string(request, page=str(result.page + 1))
+        if result.page < result.pages
+        else "",
+    }
+    context = {"title": _("Articles"), "pager": pager}
+    return _respond(request, inp, "articles", [panel], context)
+
+
+def _toggled(current: str, key: str) -> str:
+    """Clicking the sorted column again reverses it; a new column sorts largest first."""
+    if current == f"-{key}":
+        return key
+    return key if key == "title" and current != key else f"-{key}"
+
+
+@dashboard
+def article_view(request: HttpRequest, inp: DashboardInput, page_id: int) -> HttpResponse:
+    try:
+        result = article_detail(inp, page_id)
+    except ArticleOutOfScopeError:
+        raise Http404("No such article in your scope") from None
+    context = {"title": result.title, "article_totals": result.totals}
+    return _respond(request, inp, f"article-{page_id}", article_detail_panels(result), context)
+
+
+@dashboard
+def search_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
+    result = search_demand(inp)
+    notes = [_("Material, kind and channel filters do not apply to searches.")]
+    context = {"title": _("Search demand"), "extra_notes": notes, "searches": result.searches}
+    return _respond(request, inp, "search-demand", search_panels(result), context)

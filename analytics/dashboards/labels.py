@@ -1,0 +1,25 @@
+"""Translated names of the codes dashboards show: metrics, channels, article kinds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from analytics.templatetags.analytics_labels import CHANNELS
+
+METRICS = {
+    "views": _("Views"),
+    "visitors": _("Readers (unique per day)"),
+    "engaged_reads": _("Engaged reads"),
+    "active_ms": _("Active reading time (minutes)"),
+    "shares": _("Shares"),
+    "inquiries": _("Inquiries"),
+    "orders": _("Orders"),
+    "revenue": _("Attributed revenue"),
+}
+CHANNEL_LABELS = {**CHANNELS, "share": _("Share chains")}
+
+
+def metric_label(key: str) -> str:
+    return str(METRICS.get(key, key))
+
+
+def channel_label(code: str) -> str:
+    return str(CHANNEL_LABELS.get(code, code))

@@ -1,0 +1,125 @@
+"""Every article in scope with its engagement (sortable, paginated), and one article's detail:
+engagement over time, scroll depth, channels and its share chain."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from django.db.models import Sum
+
+from analytics.days import days_between
+from analytics.models import DailyRollup, Dimension
+from analytics.queries.cache import cached
+from analytics.queries.params import DashboardInput
+from analytics.queries.scope import (
+    article_rows,
+    channel_mix,
+    scoped_article_keys,
+    scoped_articles,
+    scoped_sessions,
+)
+from analytics.shares import ShareTree, share_tree
+
+SORTS = ("title", "views", "visitors", "engaged_reads", "shares", "active_ms")
+PAGE_SIZE = 25
+SCROLL = ("scroll_25", "scroll_50", "scroll_75", "scroll_100")
+TOTALS = ("views", "visitors", "engaged_reads", "active_ms", "shares", *SCROLL)
+
+
+class ArticleOutOfScopeError(LookupError):
+    """The article does not exist or lies outside the user's supplier scope."""
+
+
+@dataclass(frozen=True)
+class ArticleLine:
+    page_id: int
+    title: str
+    kind: str
+    supplier: str
+    views: int
+    visitors: int
+    engaged_reads: int
+    active_ms: int
+    shares: int
+
+
+@dataclass(frozen=True)
+class ArticleTable:
+    inp: DashboardInput
+    lines: list[ArticleLine]  # this page only
+    total: int  # articles in scope
+    page: int
+    pages: int
+    sort: str
+
+
+def _all_lines(inp: DashboardInput) -> list[ArticleLine]:
+    keys = scoped_article_keys(inp)
+    sums = {m: Sum(m) for m in ("views", "visitors", "engaged_reads", "active_ms", "shares")}
+    totals = {r["key"]: r for r in article_rows(inp, keys).values("key").annotate(**sums)}
+    empty = dict.fromkeys(sums, 0)
+    articles = scoped_articles(inp).values_list("pk", "title", "kind", "supplier__title")
+    return [
+        ArticleLine(pk, title, kind, supplier or "", *(totals.get(str(pk), empty)[m] for m in sums))
+        for pk, title, kind, supplier in articles
+    ]
+
+
+def article_table(inp: DashboardInput, sort: str = "-views", page: int = 1) -> ArticleTable:
+    """One page of the scope's articles, sorted by ``sort`` (a field, ``-`` for descending)."""
+    field = sort.removeprefix("-")
+    lines = cached("article-lines", inp.cache_key(), lambda: _all_lines(inp))
+    lines = sorted(lines, key=lambda line: line.page_id, reverse=True)  # newest first on ties
+    lines.sort(key=lambda line: getattr(line, field), reverse=sort.startswith("-"))
+    pages = max(1, -(-len(lines) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    chunk = lines[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return ArticleTable(inp, chunk, len(lines), page, pages, sort)
+
+
+@dataclass(frozen=True)
+class ArticleDay:
+    day: date
+    views: int
+    engaged_reads: int
+    active_ms: int
+
+
+@dataclass(frozen=True)
+class ArticleDetail:
+    inp: DashboardInput
+    page_id: int
+    title: str
+    series: list[ArticleDay]
+    totals: dict[str, int]  # views, visitors, engaged_reads, active_ms, shares, scroll_*
+    channels: list[tuple[str, int]]  # (channel or "share", visits entering on the article)
+    shares: ShareTree
+
+
+def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
+    rows = DailyRollup.objects.filter(
+        dimension=Dimension.ARTICLE, key=str(page_id), day__gte=inp.start, day__lte=inp.end
+    )
+    by_day = {r["day"]: r for r in rows.values("day", "views", "engaged_reads", "active_ms")}
+    empty = {"views": 0, "engaged_reads": 0, "active_ms": 0}
+    series = [
+        ArticleDay(day, *(by_day.get(day, empty)[m] for m in empty))
+        for day in days_between(inp.start, inp.end)
+    ]
+    totals = {m: v or 0 for m, v in rows.aggregate(**{m: Sum(m) for m in TOTALS}).items()}
+    sessions = scoped_sessions(inp, None).filter(entry_page_id=page_id)
+    channels = [(key, visits) for key, visits, _ in channel_mix(sessions)]
+    return ArticleDetail(inp, page_id, title, series, totals, channels, share_tree(page_id))
+
+
+def article_detail(inp: DashboardInput, page_id: int) -> ArticleDetail:
+    """One article's dashboard; ArticleOutOfScopeError when it is not the scope's to see."""
+    # Only the supplier scope decides: a material or kind filter must not hide a linked article.
+    found = (
+        scoped_articles(replace(inp, material_id=None, kind=""))
+        .filter(pk=page_id)
+        .values_list("title", flat=True)
+        .first()
+    )
+    if found is None:
+        raise ArticleOutOfScopeError(page_id)
+    return cached(f"article-{page_id}", inp.cache_key(), lambda: _detail(inp, page_id, found))

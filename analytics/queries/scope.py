@@ -1,0 +1,81 @@
+"""Which rollup rows and sessions a dashboard input covers: the supplier scope and the filters
+turned into row filters, in one place so no view can forget them."""
+
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+
+from analytics.days import day_bounds
+from analytics.models import DailyRollup, Dimension, Session
+from analytics.queries.params import DashboardInput
+from content.models import ArticlePage
+
+
+def scoped_articles(inp: DashboardInput) -> QuerySet:
+    """The articles the input covers (all of them when nothing narrows it)."""
+    articles = ArticlePage.objects.all()
+    if inp.supplier_id:
+        articles = articles.filter(supplier_id=inp.supplier_id)
+    if inp.material_id:
+        articles = articles.filter(materials=inp.material_id)
+    if inp.kind:
+        articles = articles.filter(kind=inp.kind)
+    return articles
+
+
+def scoped_article_keys(inp: DashboardInput) -> list[str] | None:
+    """Rollup keys of the articles in scope, or None when every article counts."""
+    if not inp.article_filtered:
+        return None
+    return [str(pk) for pk in scoped_articles(inp).values_list("pk", flat=True)]
+
+
+def engagement_rows(inp: DashboardInput, keys: list[str] | None) -> QuerySet:
+    """The rollup rows whose sum is the scope's engagement, for any day.
+
+    A single filter reads its own dimension (a supplier's or material's daily unique readers are
+    exact there); a combination adds up the articles in scope. Channel narrows only site-wide
+    figures: the rollups do not split an article's views by channel.
+    """
+    rows = DailyRollup.objects.all()
+    if inp.supplier_id and not (inp.material_id or inp.kind):
+        return rows.filter(dimension=Dimension.SUPPLIER, key=str(inp.supplier_id))
+    if inp.material_id and not (inp.supplier_id or inp.kind):
+        return rows.filter(dimension=Dimension.MATERIAL, key=str(inp.material_id))
+    if keys is not None:
+        return rows.filter(dimension=Dimension.ARTICLE, key__in=keys)
+    if inp.channel:
+        return rows.filter(dimension=Dimension.CHANNEL, key=inp.channel)
+    return rows.filter(dimension=Dimension.SITE, key="all")
+
+
+def article_rows(inp: DashboardInput, keys: list[str] | None) -> QuerySet:
+    rows = DailyRollup.objects.filter(
+        dimension=Dimension.ARTICLE, day__gte=inp.start, day__lte=inp.end
+    )
+    return rows if keys is None else rows.filter(key__in=keys)
+
+
+def scoped_sessions(inp: DashboardInput, keys: list[str] | None) -> QuerySet:
+    """Sessions started in the range whose entry page is in scope."""
+    sessions = Session.objects.filter(
+        started_at__gte=day_bounds(inp.start)[0], started_at__lt=day_bounds(inp.end)[1]
+    )
+    if keys is not None:
+        sessions = sessions.filter(entry_page_id__in=[int(k) for k in keys])
+    return sessions
+
+
+def channel_filter_ignored(inp: DashboardInput) -> bool:
+    """A channel chosen together with article filters narrows only the channel mix."""
+    return bool(inp.channel and inp.article_filtered)
+
+
+def channel_mix(sessions: QuerySet) -> list[tuple[str, int, int]]:
+    """(channel, visits, pageviews), most visits first; visits through a share count as "share"."""
+    kind = Case(When(~Q(share_token=""), then=Value("share")), default=F("channel"))
+    rows = (
+        sessions.annotate(kind=kind)
+        .values("kind")
+        .annotate(visits=Count("pk"), pageviews=Sum("pageviews"))
+        .order_by("-visits", "kind")
+    )
+    return [(r["kind"], r["visits"], r["pageviews"]) for r in rows]
