@@ -13,6 +13,9 @@ from wagtail.test.utils.form_data import (
 
 from content.models import ArticlePage, SupplierPage
 
+# Django's "This field is required." as the platform catalogue words it for every form.
+REQUIRED = "此项为必填。"
+
 
 def article_form(materials, **extra) -> dict:
     data = nested_form_data(
@@ -208,7 +211,7 @@ def test_submitting_an_incomplete_block_is_refused_naming_the_field(
 
     assert response.status_code == 200
     error = response.context["form"].errors.as_data()["body"][0]
-    assert error.block_errors[1].block_errors[field].messages == ["必需字段"]
+    assert error.block_errors[1].block_errors[field].messages == [REQUIRED]
     assert not WorkflowState.objects.filter(object_id=str(article.pk)).exists()
     assert article.revisions.count() == 1
 
@@ -222,7 +225,7 @@ def test_publishing_an_incomplete_report_is_refused(admin_client, supplier_a, ma
 
     assert response.status_code == 200
     error = response.context["form"].errors.as_data()["body"][0]
-    assert error.block_errors[1].block_errors["document"].messages == ["必需字段"]
+    assert error.block_errors[1].block_errors["document"].messages == [REQUIRED]
     assert not ArticlePage.objects.exists()
 
 
