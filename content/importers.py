@@ -2,20 +2,25 @@
 
 Lines are written in batches (``batch_size``, 200 by default): one transaction a batch with a
 savepoint a line, so a bad line writes nothing of itself and every good line around it is kept.
-Search documents and Wagtail's reference index are not updated page by page (a task each) but
-once a batch: references inside the batch's transaction, documents in one ``index_pages`` call
-right after it commits.
+Search documents, Wagtail's reference index and Wagtail's own (admin) search index are not
+updated save by save (a task each, three saves an article) but once a batch: references and the
+admin search index inside the batch's transaction, search documents in one ``index_pages``
+call right after it commits.
 """
 
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from django.db import DatabaseError, transaction
+from django.db.models.signals import post_save
+from modelsearch.backends import get_search_backends
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 from wagtail.blocks import StreamValue
 from wagtail.models import ReferenceIndex
@@ -146,6 +151,7 @@ def _import_batch(
     with (
         deferred_article_updates() as published,
         disable_reference_index_auto_update(),
+        _deferred_admin_search(ArticlePage),
         transaction.atomic(),
     ):
         for number, raw in batch:
@@ -163,9 +169,24 @@ def _import_batch(
                     report.updated += not created
             if on_line:
                 on_line()
-        for page in {page.pk: page for page in saved}.values():
+        pages = list({page.pk: page for page in saved}.values())
+        for page in pages:
             ReferenceIndex.create_or_update_for_object(page)
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add_bulk(ArticlePage, pages)
     index_pages(sorted(published))
+
+
+@contextmanager
+def _deferred_admin_search(model: type) -> Iterator[None]:
+    """Within: saving a ``model`` enqueues no admin-search update task (the caller adds the
+    batch with ``add_bulk``). Signals are process-wide: this is for a command's own process."""
+    connected = post_save.disconnect(post_save_signal_handler, sender=model)
+    try:
+        yield
+    finally:
+        if connected:
+            post_save.connect(post_save_signal_handler, sender=model)
 
 
 def parse_line(raw: str, resolver: MaterialResolver) -> ArticleRecord:
@@ -343,5 +364,5 @@ def _save_article(
     if created:
         article.slug = free_slug(supplier, ascii_slug(record.title))
         supplier.add_child(instance=article)
-    article.save_revision().publish()
+    article.save_revision(clean=not created).publish()  # add_child validated a new page
     return article, created

@@ -18,6 +18,7 @@ from django.db import transaction
 from pypinyin import lazy_pinyin
 
 _T2S = opencc.OpenCC("t2s")
+_t2s_state: dict[str, re.Pattern[str]] = {}
 VOCABULARY_VERSION_KEY = "search:vocabulary-version"
 USER_WORD_FREQ = 200000  # material names and places win over the general dictionary's cuts
 
@@ -143,10 +144,34 @@ SPACED_WORDS_MAX = 4  # the longest material name has four syllables (冬虫夏�
 def normalize(text: str) -> str:
     """Full-width → half-width, traditional → simplified, lower case, tone marks and accents off
     Latin letters (``huáng qí`` → ``huang qi``), squeezed spaces."""
-    text = _T2S.convert(unicodedata.normalize("NFKC", text or "")).lower()
+    text = to_simplified(unicodedata.normalize("NFKC", text or "")).lower()
     if ACCENTED.search(text):
         text = _strip_marks(text)
     return " ".join(text.split())
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC's traditional → simplified conversion, skipped when it cannot change ``text``.
+
+    The pure-Python converter costs most of the analysis time of simplified text, which it
+    leaves as it is. A dictionary entry can only change text that contains a character of its
+    key missing from its replacement, so text without any such character is returned as is:
+    the result is always OpenCC's (tests/search/test_segmenter.py compares them)."""
+    return _T2S.convert(text) if _convertible().search(text) else text
+
+
+def _convertible() -> re.Pattern[str]:
+    """A character class of every character some changing t2s entry needs (about 4,100)."""
+    if "pattern" not in _t2s_state:
+        _T2S.convert("")  # loads the dictionaries
+        needed: set[str] = set()
+        for group in _T2S._dict_chain_data:
+            for _, _, entries in group:
+                for key, value in entries.items():
+                    if key != value:
+                        needed |= (set(key) - set(value)) or set(key)
+        _t2s_state["pattern"] = re.compile(f"[{''.join(map(re.escape, sorted(needed)))}]")
+    return _t2s_state["pattern"]
 
 
 def _strip_marks(text: str) -> str:

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, ReferenceIndex
+from wagtail.search.backends import get_search_backend
 
 from content import importers
 from content.importers import import_articles
@@ -205,3 +206,11 @@ def test_an_import_killed_mid_file_resumes_and_stores_every_article_once(
     assert indexed() == expected
     assert f"{path}:line 5 [kind]:" in capsys.readouterr().err
     assert not checkpoint.exists()
+
+
+def test_imported_articles_are_in_the_admin_search_index(supplier_a, materials):
+    import_articles([line(external_id="S-1", title="岷县当归 tonghuo"), line(external_id="S-2")])
+
+    found = get_search_backend().search("tonghuo", ArticlePage)
+
+    assert [page.external_id for page in found] == ["S-1"]

@@ -17,7 +17,15 @@ from content.demo_text import DEMO_MATERIALS, KINDS, make_article, supplier_name
 from content.materials import DATA_FILE
 from content.models import Material
 from search import analysis
-from search.analysis import CJK_RUN, SPLIT, Analyzer, Vocabulary, normalize
+from search.analysis import (
+    _T2S,
+    CJK_RUN,
+    SPLIT,
+    Analyzer,
+    Vocabulary,
+    normalize,
+    to_simplified,
+)
 
 ARTICLES = 400
 # Characters Python jieba never keeps inside a word (its han pattern is U+4E00-U+9FD5).
@@ -130,3 +138,10 @@ def test_an_origin_added_as_a_user_word_is_kept_whole_with_its_parts(analyzers):
 
     assert tokens == reference.tokens(text)
     assert {"内蒙古", "黄芪"} <= set(tokens)
+
+
+def test_the_skipped_conversion_equals_opencc_on_every_demo_text(corpus):
+    texts = [*corpus, "黃芪當歸", "乾燥後的著名藥材", "岷县當歸片"]
+
+    assert [to_simplified(text) for text in texts] == [_T2S.convert(text) for text in texts]
+    assert to_simplified("乾燥後的著名藥材") == "干燥后的著名药材"
