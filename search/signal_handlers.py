@@ -1,4 +1,13 @@
-"""Page lifecycle and dictionary edits enqueue index updates once the transaction commits."""
+"""Page lifecycle and dictionary edits enqueue index updates once the transaction commits.
+
+A bulk writer (the article import) wraps its batch in ``deferred_article_updates()``: article
+publishes and removals then collect page ids instead of enqueueing a task each, and the writer
+indexes the whole batch in one ``indexing.index_pages`` call once it commits.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -9,16 +18,39 @@ from content.models import ArticlePage, Material, SupplierPage
 from search import tasks
 from search.analysis import vocabulary_changed
 
+_deferred: ContextVar[set[int] | None] = ContextVar("search_deferred_articles", default=None)
+
+
+@contextmanager
+def deferred_article_updates() -> Iterator[set[int]]:
+    """Within this block, collect the ids of articles published, unpublished or deleted into
+    the set it yields rather than enqueueing one index task per page. The caller must pass
+    them to ``indexing.index_pages`` (which indexes the live ones and removes the others)."""
+    page_ids: set[int] = set()
+    token = _deferred.set(page_ids)
+    try:
+        yield page_ids
+    finally:
+        _deferred.reset(token)
+
 
 def _later(task, *args) -> None:
     transaction.on_commit(lambda: task.delay(*args))
 
 
 def article_published(sender, instance, **kwargs) -> None:
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.add(instance.pk)
+        return
     _later(tasks.index_pages, [instance.pk])
 
 
 def article_gone(sender, instance, **kwargs) -> None:
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.add(instance.pk)
+        return
     _later(tasks.remove_pages, [instance.pk])
 
 

@@ -1,7 +1,8 @@
 """Article pages: supplier product and technology articles, and platform insights."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -10,7 +11,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.models import Page, PageManager, PageQuerySet, PageViewRestriction
 from wagtail.search import index
 
 from content.admin_forms import ArticlePageForm
@@ -31,6 +32,14 @@ class ArticleTag(TaggedItemBase):
 
 
 class ArticleQuerySet(PageQuerySet):
+    def public(self) -> "ArticleQuerySet":
+        """Pages no view restriction applies to (none on them or an ancestor), as Wagtail's
+        ``public()`` but in the query itself: Wagtail's reads every restriction first."""
+        restricted = PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
+        return self.filter(~Exists(restricted))
+
     def for_listing(self) -> "ArticleQuerySet":
         """Live articles, newest first, with what cards show fetched up front."""
         return (
@@ -158,6 +167,17 @@ class ArticlePage(Page):
     def serving_queryset(cls) -> "ArticleQuerySet":
         """What rendering the page reads anyway, fetched with the page itself."""
         return cls.objects.select_related("cover_image", "supplier", "supplier__logo")
+
+    def get_view_restrictions(self):
+        """The restrictions on this page or an ancestor (an alias counting as its source page),
+        as Wagtail's, in one query instead of two: every page the site serves asks."""
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        sources = (
+            Page.objects.filter(path__in=paths)
+            .annotate(source=Coalesce("alias_of_id", "id"))
+            .values("source")
+        )
+        return PageViewRestriction.objects.filter(page_id__in=sources)
 
     def related_articles(self, limit: int = 4) -> "ArticleQuerySet":
         """Other live articles sharing a material, newest first."""

@@ -2,6 +2,7 @@
 
 import pytest
 import qrcode
+from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
 from content.materials import ensure_material_hubs
@@ -68,15 +69,37 @@ def test_article_page_renders_blocks_share_and_related(client, published):
     assert "甘肃岷州药业有限公司" in html
 
 
-def test_article_page_query_count_is_bounded(client, published, django_assert_max_num_queries):
+def test_article_page_query_count_is_bounded(client, published, django_assert_num_queries):
     first, _ = published
     client.cookies["sessionid"] = "anonymous"  # any session cookie bypasses the page cache
     client.get(first.url)  # warm the site and locale caches
 
-    with django_assert_max_num_queries(12):
+    # site, home, route, page, view restrictions, materials, tags, related, their materials
+    with django_assert_num_queries(9):
         response = client.get(first.url)
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
+
+
+def test_a_restricted_supplier_keeps_its_articles_out_of_listings_and_related(
+    client, published, supplier_b, materials
+):
+    first, _ = published
+    hidden = ArticlePageFactory(parent=supplier_b.page, title="受限的黄芪文章")
+    hidden.materials = [materials["黄芪"]]
+    hidden.save_revision().publish()
+    assert hidden in first.related_articles()
+    restriction = PageViewRestriction.objects.create(
+        page=supplier_b.page, restriction_type=PageViewRestriction.LOGIN
+    )
+
+    assert hidden not in first.related_articles()
+    assert hidden not in ArticlePage.objects.for_listing()
+    assert set(ArticlePage.objects.public()) == {first, published[1]}
+    assert list(hidden.get_view_restrictions()) == [restriction]
+    assert list(first.get_view_restrictions()) == []
+    assert client.get(hidden.url).status_code == 302  # to the login page
+    assert client.get(first.url).status_code == 200
 
 
 def test_home_lists_latest_articles_and_materials(client, published):
