@@ -11,12 +11,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
 
 from analytics.inbox import InboxMenuItem, inbox, inquiry_detail
-from analytics.models import Account, Contact, IdentityChange
+from analytics.models import Account, Contact, ContentCost, IdentityChange, SupplierApiToken
 from analytics.order_views import order_list, sees_orders, upload_orders
 from analytics.queries.overview import overview
 from analytics.queries.reading_now import reading_now
+from analytics.returns_admin import PlatformStaffPolicy, ReturnsGroup
 from analytics.shares import share_tree
 from content.staff import StaffMenuItem, platform_staff_view
 
@@ -120,3 +122,13 @@ class BuyersGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_buyer_viewsets() -> ViewSetGroup:
     return BuyersGroup()
+
+
+# Before the viewsets register: their views ask the registry for these models' policy.
+register_permission_policy(ContentCost, PlatformStaffPolicy(ContentCost))
+register_permission_policy(SupplierApiToken, PlatformStaffPolicy(SupplierApiToken))
+
+
+@hooks.register("register_admin_viewset")
+def register_returns_viewsets() -> ViewSetGroup:
+    return ReturnsGroup()
