@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from analytics.models import SupplierApiToken
@@ -56,12 +57,16 @@ def token_for(token: str) -> SupplierApiToken | None:
 
 class SupplierTokenAuth(HttpBearer):
     """Ninja auth: ``request.auth`` is the ``SupplierApiToken``. Listed before ``django_auth``
-    so a script's token wins over any session cookie it happens to carry."""
+    so a script's token wins over any session cookie it happens to carry; a Bearer token that
+    is unknown or revoked answers 401 at once, never falling back to that session."""
 
     openapi_description = "Per-supplier API token issued by the platform"
 
-    def authenticate(self, request: HttpRequest, token: str) -> SupplierApiToken | None:
-        return token_for(token)
+    def authenticate(self, request: HttpRequest, token: str) -> SupplierApiToken:
+        record = token_for(token)
+        if record is None:
+            raise AuthenticationError(401, "unknown or revoked token")
+        return record
 
 
 def token_suppliers(auth: object) -> frozenset[int] | None:
