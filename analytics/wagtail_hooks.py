@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
+from analytics.buying_group_views import buying_group_view
 from analytics.inbox import InboxMenuItem, inbox, inquiry_detail
 from analytics.models import Account, Contact, ContentCost, IdentityChange, SupplierApiToken
 from analytics.order_views import order_list, sees_orders, upload_orders
@@ -47,6 +48,7 @@ def register_analytics_urls() -> list:
         path("inquiries/<int:pk>/", inquiry_detail, name="analytics_inquiry"),
         path("orders/", order_list, name="analytics_orders"),
         path("orders/upload/", upload_orders, name="analytics_order_upload"),
+        path("buyers/groups/<int:pk>/", buying_group_view, name="analytics_buying_group"),
     ]
 
 

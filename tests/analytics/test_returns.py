@@ -463,3 +463,16 @@ def test_a_bad_token_is_refused_even_with_a_staff_session(client, world, staff, 
     response = client.get(URL, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 401
     assert "rows" not in response.json()
+
+
+def test_staff_see_a_companys_buying_group_page(client, world, staff, supplier_a):
+    client.force_login(staff)
+    response = client.get(f"/admin/buyers/groups/{world.y.pk}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.index("岷县黄芪产地直供") < text.index("文山三七现货")  # in reading order
+    assert world.orders["o4"].order_id in text
+    client.force_login(supplier_a.user)
+    refused = client.get(f"/admin/buyers/groups/{world.y.pk}/")
+    assert refused.status_code == 302
+    assert refused["Location"] == "/admin/"

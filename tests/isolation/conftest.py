@@ -55,6 +55,7 @@ class Secret:
     order_id: int
     cost_id: int
     token_id: int
+    account_id: int
 
     @property
     def markers(self) -> dict[str, str]:
@@ -144,6 +145,7 @@ def _create_secret(supplier_b) -> Secret:
         order_id=order.pk,
         cost_id=cost.pk,
         token_id=token.pk,
+        account_id=order.account_id,
     )
 
 

@@ -288,6 +288,14 @@ ROWS = [
         owner_sees=False,
     ),
     Row(
+        "buying-group",
+        "/admin/buyers/groups/{s.account_id}/",
+        markers=("order",),
+        other=DENIED,
+        owner=DENIED,
+        owner_sees=False,
+    ),
+    Row(
         "api-tokens",
         "/admin/returns/api-tokens/",
         markers=("token",),
