@@ -128,7 +128,7 @@ def attributed_revenue(
 
 
 def sourcing_returns(
-    query: ReturnsQuery, credits: Mapping[str, Iterable[tuple[str, Decimal | float]]] = {}
+    query: ReturnsQuery, credits: Mapping[str, Iterable[tuple[str, Decimal | float]]] | None = None
 ) -> list[ReturnsRow]:
     """Rows for every key with a view, a conversion or a cost in the period, by revenue then
     engaged reads. ``credits``: model name → article credit pairs (see ``attributed_revenue``)."""
@@ -144,7 +144,7 @@ def sourcing_returns(
     _add_reads(query, keys, row)
     _add_conversions(query, index, row)
     _add_costs(query, index, row)
-    for model, pairs in credits.items():
+    for model, pairs in (credits or {}).items():
         for key, value in attributed_revenue(pairs, keys).items():
             row(key).attributed[model] = value
     _label(query.by, rows)
@@ -190,8 +190,8 @@ def _add_conversions(query: ReturnsQuery, index: ArticleIndex, row) -> None:
             "pk", "page_id", "supplier_id", "material_id", "account_id", "created_at"
         )
     )
-    pages = {pk: page for pk, page, *_ in inquiry_rows}
     order_list = list(orders.order_by("ordered_at", "pk"))
+    pages = _inquiry_pages(order_list)
     accounts = {r[4] for r in inquiry_rows if r[4]} | {o.account_id for o in order_list}
     touches = first_touches(accounts, end)
     waits: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
@@ -200,10 +200,7 @@ def _add_conversions(query: ReturnsQuery, index: ArticleIndex, row) -> None:
             row(key).inquiries += 1
             _wait(waits[key][0], touches.get(account), at)
     for order in order_list:
-        ref = order.inquiry_id_ref
-        page = pages.get(int(ref)) if ref.isdigit() else None
-        if page is None and ref.isdigit():
-            page = Inquiry.objects.filter(pk=int(ref)).values_list("page_id", flat=True).first()
+        page = pages.get(order.inquiry_id_ref)
         revenue = order_revenue(order)
         for key in _keys(query.by, index, page, order.supplier_id, order.material_id):
             target = row(key)
@@ -217,6 +214,13 @@ def _add_conversions(query: ReturnsQuery, index: ArticleIndex, row) -> None:
         rows_key = row(key)
         rows_key.days_to_inquiry = _median_days(to_inquiry)
         rows_key.days_to_order = _median_days(to_order)
+
+
+def _inquiry_pages(orders: list[Order]) -> dict[str, int | None]:
+    """The page each order's inquiry was sent from (one query, whenever the inquiry came)."""
+    refs = {int(o.inquiry_id_ref) for o in orders if o.inquiry_id_ref.isdigit()}
+    rows = Inquiry.objects.filter(pk__in=refs).values_list("pk", "page_id")
+    return {str(pk): page for pk, page in rows}
 
 
 def _keys(by: str, index: ArticleIndex, page, supplier: int, material: int) -> list[str]:

@@ -476,3 +476,18 @@ def test_staff_see_a_companys_buying_group_page(client, world, staff, supplier_a
     refused = client.get(f"/admin/buyers/groups/{world.y.pk}/")
     assert refused.status_code == 302
     assert refused["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("by", ["article", "supplier", "material"])
+def test_the_number_of_queries_does_not_grow_with_orders(world, by, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        _rows(by)
+    for n in range(3):
+        _order(world.inquiries["i3"], world.art1.supplier, world.inquiries["i3"].material,
+               world.x, None, "100", "paid", at(22 + n))  # fmt: skip
+    with django_assert_num_queries(len(before.captured_queries)):
+        rows = _rows(by)
+    assert sum(row.orders for row in rows.values()) == 6
