@@ -1,17 +1,22 @@
-"""``/api/v1/analytics/``: live reading and share chains, for platform staff; and
-``/api/v1/inquiries/``, where buyers (and their own systems) send inquiries."""
+"""``/api/v1/analytics/``: live reading and share chains, for platform staff; sourcing returns,
+for staff and each supplier (session or API token); and ``/api/v1/inquiries/``, where buyers
+(and their own systems) send inquiries."""
 
 from dataclasses import asdict
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from pydantic import Field
 
+from analytics.api_tokens import SupplierTokenAuth, token_suppliers
+from analytics.attribution import MODELS
 from analytics.conversions import (
     InquiryOrigin,
     RateLimitedError,
@@ -20,7 +25,11 @@ from analytics.conversions import (
     record_inquiry,
     validate_inquiry,
 )
+from analytics.days import day_bounds
+from analytics.inbox import own_suppliers
+from analytics.journey_credits import order_credits
 from analytics.queries.reading_now import reading_now
+from analytics.returns import BY, ReturnsQuery, ReturnsRow, sourcing_returns
 from analytics.shares import share_tree
 from content.staff import is_platform_staff
 from content.visitors import client_address, request_daily_id
@@ -124,3 +133,112 @@ def send_inquiry(request: HttpRequest, payload: InquiryIn, lang: str = "") -> Ht
             response["Retry-After"] = str(limited.retry_after)
             return response
     return 201, {"inquiry_id": inquiry.pk}
+
+
+# --- Sourcing returns: platform staff see every supplier; a supplier's users (session) or its
+# API token (``Authorization: Bearer``) only their own. ---------------------------------------
+supplier_auth = [SupplierTokenAuth(), django_auth]  # reusable by any supplier-scoped endpoint
+MAX_RETURNS_DAYS = 366
+
+
+def reader_suppliers(request: HttpRequest) -> frozenset[int] | None:
+    """The suppliers the caller may see: the token's, every one for platform staff (None), or
+    the session user's own; 403 for anyone else."""
+    scope = token_suppliers(request.auth)
+    if scope is not None:
+        return scope
+    if is_platform_staff(request.user):
+        return None
+    own = frozenset(own_suppliers(request.user).values_list("pk", flat=True))
+    if not own:
+        raise HttpError(403, "platform staff or a supplier's users only")
+    return own
+
+
+def _day(value: str, field: str, default: date, errors: list[dict[str, str]]) -> date:
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.append({"field": field, "message": _("Enter a date as YYYY-MM-DD.")})
+        return default
+
+
+def returns_query(start: str, end: str, by: str, model: str) -> tuple[ReturnsQuery, list]:
+    errors: list[dict[str, str]] = []
+    last = _day(end, "end", timezone.localdate(), errors)
+    first = _day(start, "start", last - timedelta(days=29), errors)
+    if not errors and first > last:
+        errors.append({"field": "start", "message": _("The start must be on or before the end.")})
+    if not errors and (last - first).days >= MAX_RETURNS_DAYS:
+        errors.append(
+            {
+                "field": "end",
+                "message": _("At most %(days)d days after the start.") % {"days": MAX_RETURNS_DAYS},
+            }
+        )
+    if by not in BY:
+        errors.append(
+            {"field": "by", "message": _("One of: %(choices)s.") % {"choices": ", ".join(BY)}}
+        )
+    if model != "all" and model not in MODELS:
+        errors.append(
+            {
+                "field": "model",
+                "message": _("One of: %(choices)s.") % {"choices": ", ".join(("all", *MODELS))},
+            }
+        )
+    return ReturnsQuery(start=first, end=last, by=by if by in BY else BY[0]), errors
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def returns_row(row: ReturnsRow) -> dict:
+    return {
+        "key": row.key,
+        "label": row.label,
+        "views": row.views,
+        "engaged_reads": row.engaged_reads,
+        "inquiries": row.inquiries,
+        "orders": row.orders,
+        "lost_orders": row.lost_orders,
+        "revenue": _money(row.revenue),
+        "engaged_rate": row.engaged_rate,
+        "inquiry_rate": row.inquiry_rate,
+        "order_rate": row.order_rate,
+        "revenue_per_1000_engaged": _money(row.revenue_per_1000_engaged),
+        "days_to_inquiry": row.days_to_inquiry,
+        "days_to_order": row.days_to_order,
+        "cost": _money(row.cost),
+        "roi": row.roi(),
+        "attributed_revenue": {m: _money(v) for m, v in sorted(row.attributed.items())},
+        "attributed_roi": {m: row.roi(v) for m, v in sorted(row.attributed.items())},
+    }
+
+
+@router.get("/returns/", auth=supplier_auth, response={200: dict, 400: ErrorOut})
+def returns_view(
+    request: HttpRequest, start: str = "", end: str = "", by: str = "article", model: str = "all"
+) -> tuple[int, dict]:
+    """Per article, supplier or material from ``start`` to ``end`` (days, both included;
+    default the last 30): views, engaged reads, inquiries, orders, revenue (cancelled and
+    refunded orders count 0), rates, revenue per 1,000 engaged reads, median days from the
+    company's first engaged read to inquiry and order, cost, ROI, attributed revenue per model."""
+    suppliers = reader_suppliers(request)
+    query, errors = returns_query(start, end, by, model)
+    if errors:
+        return 400, {"error": "invalid", "detail": errors}
+    query = ReturnsQuery(query.start, query.end, query.by, suppliers)
+    begin, finish = day_bounds(query.start)[0], day_bounds(query.end)[1]
+    models = MODELS if model == "all" else (model,)
+    credits = order_credits(begin, finish, suppliers, models)
+    rows = sourcing_returns(query, credits)
+    return 200, {
+        "start": query.start.isoformat(),
+        "end": query.end.isoformat(),
+        "by": query.by,
+        "rows": [returns_row(row) for row in rows],
+    }

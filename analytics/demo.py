@@ -1,5 +1,6 @@
 """Demo engagement for the seeded site: readers from buyer companies reading, sharing and
-downloading over recent weeks, stored through the same path as ``import_events``."""
+downloading over recent weeks, stored through the same path as ``import_events``; then the
+buying groups' inquiries and orders (``demo_buyers``)."""
 
 import json
 import random
@@ -11,6 +12,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from analytics.backfill import import_events
+from analytics.demo_buyers import (
+    buyer_lines,
+    demo_articles,
+    identify_buyers,
+    plan_buyers,
+    record_buyer_conversions,
+)
 from analytics.identity import identify
 from analytics.processing import process_day
 from content.models import ArticlePage
@@ -45,13 +53,17 @@ def seed_engagement(
     rng.shuffle(pages)
     start = timezone.localdate() - timedelta(days=days)  # whole past days: no event in the future
     lines = list(_events(rng, pages, weights, start, days, readers_per_day))
+    buyers = plan_buyers(seed_value, demo_articles(_url), start, days)
+    lines += buyer_lines(buyers, seed_value)
     # Before the import, so identifying does not re-roll each buyer's days one by one.
     _identify_buyers(rng, readers_per_day)
+    identify_buyers(buyers)
     report = import_events(lines)
     for offset in range(days):
         process_day(start + timedelta(days=offset))
         if on_day:
             on_day()
+    record_buyer_conversions(buyers)
     return report.stored
 
 

@@ -12,16 +12,19 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
 
 from analytics import dashboard_views
+from analytics.buying_group_views import buying_group_view
 from analytics.dashboards.overview import kpi_cards
 from analytics.inbox import InboxMenuItem, inbox, inquiry_detail
-from analytics.models import Account, Contact, IdentityChange
+from analytics.models import Account, Contact, ContentCost, IdentityChange, SupplierApiToken
 from analytics.order_views import order_list, sees_orders, upload_orders
 from analytics.queries.engagement import overview as engagement_overview
 from analytics.queries.overview import overview
 from analytics.queries.params import InputError, own_suppliers, parse_input
 from analytics.queries.reading_now import reading_now
+from analytics.returns_admin import PlatformStaffPolicy, ReturnsGroup
 from analytics.shares import share_tree
 from content.admin_isolation import sees_every_workspace
 from content.staff import StaffMenuItem, platform_staff_view
@@ -63,6 +66,7 @@ def register_analytics_urls() -> list:
             name="analytics_dashboard_article",
         ),
         path("analytics/search/", dashboard_views.search_view, name="analytics_dashboard_search"),
+        path("buyers/groups/<int:pk>/", buying_group_view, name="analytics_buying_group"),
     ]
 
 
@@ -195,3 +199,13 @@ class BuyersGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_buyer_viewsets() -> ViewSetGroup:
     return BuyersGroup()
+
+
+# Before the viewsets register: their views ask the registry for these models' policy.
+register_permission_policy(ContentCost, PlatformStaffPolicy(ContentCost))
+register_permission_policy(SupplierApiToken, PlatformStaffPolicy(SupplierApiToken))
+
+
+@hooks.register("register_admin_viewset")
+def register_returns_viewsets() -> ViewSetGroup:
+    return ReturnsGroup()

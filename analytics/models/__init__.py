@@ -10,12 +10,14 @@ from analytics.models.orders import (
     OrderStatusChange,
     OrderUnit,
 )
+from analytics.models.returns import ContentCost, SupplierApiToken
 from analytics.models.rollups import DailyRollup, Dimension, RetentionPurge, Session, ShareToken
 
 __all__ = [
     "REVENUE_STATUSES",
     "Account",
     "Contact",
+    "ContentCost",
     "DailyRollup",
     "Dimension",
     "EventType",
@@ -32,5 +34,6 @@ __all__ = [
     "RetentionPurge",
     "Session",
     "ShareToken",
+    "SupplierApiToken",
     "Visitor",
 ]

@@ -1,6 +1,7 @@
 """Supplier B's unpublished work, each piece titled with a unique marker, and one login per role."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,8 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Revision, TaskState
 
-from analytics.models import Inquiry
+from analytics.api_tokens import issue_token
+from analytics.models import Account, ContentCost, DailyRollup, Dimension, Inquiry, Order
 from content.demo_media import report_pdf
 from content.models import ArticlePage, Material
 from tests.conftest import PASSWORD
@@ -27,6 +29,10 @@ LIVE_TITLE = "LV3LIVE 三七现货"
 IMAGE_TITLE = "IM5IMAGE 未发布图片"
 DOCUMENT_TITLE = "DC9REPORT 未发布报告"
 INQUIRY_COMPANY = "IQ8INQUIRY 询价公司"
+ORDER_ID = "OR6ORDER-0001"
+COST_NOTE = "CC2COST 推广费用"
+TOKEN_LABEL = "TK1TOKEN 对接"
+RETURNS_DAY = "2026-05-02"
 
 
 @dataclass
@@ -46,6 +52,10 @@ class Secret:
     document_id: int
     document_filename: str
     inquiry_id: int
+    order_id: int
+    cost_id: int
+    token_id: int
+    account_id: int
 
     @property
     def markers(self) -> dict[str, str]:
@@ -56,6 +66,9 @@ class Secret:
             "image": IMAGE_TITLE,
             "document": DOCUMENT_TITLE,
             "inquiry": INQUIRY_COMPANY,
+            "order": ORDER_ID,
+            "cost": COST_NOTE,
+            "token": TOKEN_LABEL,
         }
 
 
@@ -114,6 +127,7 @@ def _create_secret(supplier_b) -> Secret:
         company=INQUIRY_COMPANY,
         phone="+8613800138000",
     )
+    order, cost, token = _create_returns(supplier_b, live, inquiry)
     return Secret(
         supplier_page_id=supplier_b.page.pk,
         draft=draft,
@@ -128,7 +142,32 @@ def _create_secret(supplier_b) -> Secret:
         document_id=document.pk,
         document_filename=document.filename,
         inquiry_id=inquiry.pk,
+        order_id=order.pk,
+        cost_id=cost.pk,
+        token_id=token.pk,
+        account_id=order.account_id,
     )
+
+
+def _create_returns(supplier_b, live: ArticlePage, inquiry: Inquiry) -> tuple:
+    """B's order, the platform's cost for B's live article, B's API token, and a day of reads
+    of that article (so B's returns list it, under its title ``LIVE_TITLE``)."""
+    account = Account.objects.create(name="OR6ORDER 买家")
+    order = Order.objects.create(
+        order_id=ORDER_ID, account=account, buyer_company=account.name, supplier=supplier_b.page,
+        material=inquiry.material, quantity=Decimal("50"), unit="kg", amount=Decimal("7000"),
+        ordered_at=timezone.now(), inquiry_id_ref=str(inquiry.pk), status="paid",
+    )  # fmt: skip
+    cost = ContentCost.objects.create(
+        article=live, amount=Decimal("100"), start=date(2026, 5, 1), end=date(2026, 5, 31),
+        note=COST_NOTE,
+    )  # fmt: skip
+    DailyRollup.objects.create(
+        dimension=Dimension.ARTICLE, key=str(live.pk), day=date.fromisoformat(RETURNS_DAY),
+        views=10, engaged_reads=4,
+    )  # fmt: skip
+    token, _plain = issue_token(supplier_b.page, TOKEN_LABEL)
+    return order, cost, token
 
 
 @pytest.fixture

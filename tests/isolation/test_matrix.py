@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.isolation.conftest import Secret
+from analytics.api_tokens import issue_token
+from tests.isolation.conftest import RETURNS_DAY, Secret
 
 ROLES = ("anonymous", "other", "owner", "staff")
 REFUSED = (403, 404)
@@ -41,6 +42,8 @@ class Row:
     staff: int = 200
     owner_sees: bool = True
     staff_sees: bool = True
+    # "token": other and owner send their supplier's API token instead of a session
+    auth: str = "session"
     # role -> reason: a known leak that named work closes (strict, so its fix shows up here)
     xfail: dict[str, str] = field(default_factory=dict)
 
@@ -64,6 +67,7 @@ def platform_only(row_id: str, path: str, **expected) -> Row:
 
 
 PAGE = "/admin/pages/{s.draft.pk}"
+RETURNS = f"/api/v1/analytics/returns/?start={RETURNS_DAY}&end={RETURNS_DAY}"
 
 ROWS = [
     # page explorer, editor, history, revisions, workflow
@@ -261,6 +265,44 @@ ROWS = [
         owner_sees=False,
         staff_sees=False,
     ),
+    # orders (analytics/order_views.py): a supplier's listing holds only its own orders
+    Row("orders-listing", "/admin/orders/", markers=("order",), other=LISTING),
+    # sourcing returns (analytics/returns.py): B's live article, by session and by API token
+    api("returns-api", RETURNS, markers=("live",), other=LISTING),
+    api("returns-api-token", RETURNS, markers=("live",), other=LISTING, auth="token"),
+    # content costs and API tokens: platform staff only, never a supplier (not even the owner)
+    Row(
+        "content-costs",
+        "/admin/returns/costs/",
+        markers=("cost",),
+        other=DENIED,
+        owner=DENIED,
+        owner_sees=False,
+    ),
+    Row(
+        "content-cost-edit",
+        "/admin/returns/costs/edit/{s.cost_id}/",
+        markers=("cost",),
+        other=DENIED,
+        owner=DENIED,
+        owner_sees=False,
+    ),
+    Row(
+        "buying-group",
+        "/admin/buyers/groups/{s.account_id}/",
+        markers=("order",),
+        other=DENIED,
+        owner=DENIED,
+        owner_sees=False,
+    ),
+    Row(
+        "api-tokens",
+        "/admin/returns/api-tokens/",
+        markers=("token",),
+        other=DENIED,
+        owner=DENIED,
+        owner_sees=False,
+    ),
     # media and document serving (content/media_access.py); the public API lists only images on
     # live pages, for everyone alike (drafts' images are reviewed in the admin)
     api(
@@ -334,19 +376,25 @@ def assert_status(response, expected) -> None:
 @pytest.fixture
 def log_in(client, supplier_a, supplier_b, staff_user):
     users = {"other": supplier_a.user, "owner": supplier_b.user, "staff": staff_user}
+    suppliers = {"other": supplier_a.page, "owner": supplier_b.page}
 
-    def as_role(role: str) -> None:
+    def as_role(role: str, auth: str = "session") -> dict:
+        """Log in (session) or return the headers carrying the role's supplier API token."""
+        if auth == "token" and role in suppliers:
+            _record, token = issue_token(suppliers[role])
+            return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         if role in users:
             client.force_login(users[role])
+        return {}
 
     return as_role
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)
 def test_isolation(client, log_in, secret, row: Row, role: str):
-    log_in(role)
+    headers = log_in(role, row.auth)
 
-    response = client.get(row.url(secret))
+    response = client.get(row.url(secret), **headers)
 
     body = body_text(response)
     markers = [secret.markers[key] for key in row.markers]
