@@ -1,92 +1,99 @@
-"""Sessions: a visitor's events split wherever they paused longer than the session gap."""
+"""Sessions: a visitor's events split wherever they paused longer than the session gap, found by
+the database with window functions (LAG over each visitor's events) in one INSERT … SELECT."""
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from analytics.days import day_bounds
-from analytics.models import EventType, RawEvent, Session
+from analytics.dialect import epoch_microseconds, moment, table
+from analytics.models import RawEvent, Session
 
 # How far around the day events are read: a session starting in the day is found exactly as long
 # as it does not run on, without a pause, for more than this past the day's end.
 SPAN = timedelta(days=1)
-FIELDS = ("visitor_id", "occurred_at", "type", "pageview_id", "page_id", "channel", "source")
-MORE = ("share_token", "engaged_ms", "event_id")
+COLUMNS = (
+    "visitor_id", "started_at", "ended_at", "pageviews", "events", "engaged_ms", "entry_page_id",
+    "channel", "source", "share_token",
+)  # fmt: skip
+
+# ev: the day's visitors' events around the day; marked: 1 where a session starts (a visitor's
+# first event, or one after a pause longer than the gap); numbered: the running count of starts
+# is the session number; entries: each session's first pageview; engaged: each pageview's
+# largest engaged time within its session (a pageview split by a pause counts in both).
+STATEMENT = """
+WITH ev AS MATERIALIZED (
+    SELECT id, visitor_id, occurred_at, type, pageview_id, page_id, channel, source,
+           share_token, engaged_ms, {epoch} AS us
+    FROM {raw}
+    WHERE occurred_at >= %(before)s AND occurred_at < %(after)s
+      AND visitor_id IN (
+          SELECT DISTINCT visitor_id FROM {raw}
+          WHERE occurred_at >= %(start)s AND occurred_at < %(end)s)
+),
+marked AS (
+    SELECT ev.*,
+           CASE WHEN LAG(us) OVER w IS NULL OR us - LAG(us) OVER w > %(gap)s
+                THEN 1 ELSE 0 END AS starts
+    FROM ev
+    WINDOW w AS (PARTITION BY visitor_id ORDER BY occurred_at, id)
+),
+numbered AS MATERIALIZED (
+    SELECT marked.*,
+           SUM(starts) OVER (PARTITION BY visitor_id ORDER BY occurred_at, id
+                             ROWS UNBOUNDED PRECEDING) AS n,
+           ROW_NUMBER() OVER (PARTITION BY visitor_id, type ORDER BY occurred_at, id) AS nth
+    FROM marked
+),
+sessions AS (
+    SELECT visitor_id, n, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at,
+           SUM(CASE WHEN type = 'pageview' THEN 1 ELSE 0 END) AS pageviews,
+           COUNT(*) AS events,
+           MIN(CASE WHEN type = 'pageview' THEN nth END) AS entry_nth
+    FROM numbered
+    GROUP BY visitor_id, n
+),
+engaged AS (
+    SELECT visitor_id, n, SUM(best) AS engaged_ms
+    FROM (
+        SELECT visitor_id, n, pageview_id,
+               MAX(CASE WHEN engaged_ms > 0 THEN engaged_ms ELSE 0 END) AS best
+        FROM numbered
+        WHERE engaged_ms IS NOT NULL AND pageview_id IS NOT NULL
+        GROUP BY visitor_id, n, pageview_id
+    ) per_pageview
+    GROUP BY visitor_id, n
+)
+SELECT s.visitor_id, s.started_at, s.ended_at, s.pageviews, s.events,
+       COALESCE(g.engaged_ms, 0), e.page_id, COALESCE(e.channel, ''), COALESCE(e.source, ''),
+       COALESCE(e.share_token, '')
+FROM sessions s
+LEFT JOIN engaged g ON g.visitor_id = s.visitor_id AND g.n = s.n
+LEFT JOIN numbered e ON e.visitor_id = s.visitor_id AND e.type = 'pageview'
+                    AND e.nth = s.entry_nth
+WHERE s.started_at >= %(start)s AND s.started_at < %(end)s"""
 
 
-@dataclass
-class _Open:
-    visitor_id: str
-    started_at: datetime
-    ended_at: datetime
-    events: int = 0
-    entry: dict | None = None
-    pageviews: int = 0
-    engaged: dict = field(default_factory=dict)  # pageview id → its largest engaged_ms
+def session_statement() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in COLUMNS)
+    select = STATEMENT.format(epoch=epoch_microseconds("occurred_at"), raw=table(RawEvent))
+    return f"INSERT INTO {table(Session)} ({columns}) {select}"
 
 
 def build_sessions(day: date) -> int:
     """Recompute every session that starts on ``day``; safe to re-run (replaces them)."""
     start, end = day_bounds(day)
     gap = timedelta(minutes=settings.ANALYTICS_SESSION_GAP_MINUTES)
-    visitors = (
-        RawEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
-        .values("visitor_id")
-        .distinct()
-    )
-    rows = (
-        RawEvent.objects.filter(
-            visitor_id__in=visitors, occurred_at__gte=start - SPAN, occurred_at__lt=end + SPAN
-        )
-        .order_by("visitor_id", "occurred_at", "id")
-        .values(*FIELDS, *MORE)
-    )
-    sessions: list[Session] = []
-    current: _Open | None = None
-    for row in rows.iterator(chunk_size=5000):
-        if (
-            current is None
-            or row["visitor_id"] != current.visitor_id
-            or row["occurred_at"] - current.ended_at > gap
-        ):
-            _close(current, start, end, sessions)
-            current = _Open(row["visitor_id"], row["occurred_at"], row["occurred_at"])
-        _add(current, row)
-    _close(current, start, end, sessions)
-    with transaction.atomic():
+    params = {
+        "start": moment(start),
+        "end": moment(end),
+        "before": moment(start - SPAN),
+        "after": moment(end + SPAN),
+        "gap": gap // timedelta(microseconds=1),
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
         Session.objects.filter(started_at__gte=start, started_at__lt=end).delete()
-        Session.objects.bulk_create(sessions, batch_size=1000)
-    return len(sessions)
-
-
-def _add(session: _Open, row: dict) -> None:
-    session.ended_at = row["occurred_at"]
-    session.events += 1
-    if row["type"] == EventType.PAGEVIEW:
-        session.pageviews += 1
-        session.entry = session.entry or row
-    if row["engaged_ms"] is not None and row["pageview_id"] is not None:
-        key = row["pageview_id"]
-        session.engaged[key] = max(session.engaged.get(key, 0), row["engaged_ms"])
-
-
-def _close(session: _Open | None, start: datetime, end: datetime, out: list[Session]) -> None:
-    if session is None or not start <= session.started_at < end:
-        return
-    entry = session.entry or {}
-    out.append(
-        Session(
-            visitor_id=session.visitor_id,
-            started_at=session.started_at,
-            ended_at=session.ended_at,
-            pageviews=session.pageviews,
-            events=session.events,
-            engaged_ms=sum(session.engaged.values()),
-            entry_page_id=entry.get("page_id"),
-            channel=entry.get("channel", ""),
-            source=entry.get("source", ""),
-            share_token=entry.get("share_token", ""),
-        )
-    )
+        cursor.execute(session_statement(), params)
+        return cursor.rowcount
