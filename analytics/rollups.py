@@ -56,26 +56,26 @@ COLUMNS = "v.visitor_id, v.share_token, v.active_ms, v.scroll, v.shares, v.downl
 # Each branch gives the (dimension, key) a pageview counts towards; a view counts once in each.
 BRANCHES = {
     Dimension.SITE: "SELECT 'site' AS dimension, 'all' AS k, {cols} FROM views v",
-    Dimension.CHANNEL: "SELECT 'channel', v.channel, {cols} FROM views v",
+    Dimension.CHANNEL: "SELECT 'channel' AS dimension, v.channel AS k, {cols} FROM views v",
     Dimension.ARTICLE: (
-        "SELECT 'article', CAST(a.page_ptr_id AS TEXT), {cols} "
+        "SELECT 'article' AS dimension, CAST(a.page_ptr_id AS TEXT) AS k, {cols} "
         "FROM views v JOIN {article} a ON a.page_ptr_id = v.page_id"
     ),
     Dimension.SUPPLIER: (
-        "SELECT 'supplier', CAST(a.supplier_id AS TEXT), {cols} "
+        "SELECT 'supplier' AS dimension, CAST(a.supplier_id AS TEXT) AS k, {cols} "
         "FROM views v JOIN {article} a ON a.page_ptr_id = v.page_id "
         "WHERE a.supplier_id IS NOT NULL "
-        "UNION ALL SELECT 'supplier', CAST(s.page_ptr_id AS TEXT), {cols} "
+        "UNION ALL SELECT 'supplier' AS dimension, CAST(s.page_ptr_id AS TEXT) AS k, {cols} "
         "FROM views v JOIN {supplier} s ON s.page_ptr_id = v.page_id"
     ),
     Dimension.MATERIAL: (
-        "SELECT 'material', CAST(m.material_id AS TEXT), {cols} "
+        "SELECT 'material' AS dimension, CAST(m.material_id AS TEXT) AS k, {cols} "
         "FROM views v JOIN {article_materials} m ON m.articlepage_id = v.page_id "
-        "UNION ALL SELECT 'material', CAST(h.material_id AS TEXT), {cols} "
+        "UNION ALL SELECT 'material' AS dimension, CAST(h.material_id AS TEXT) AS k, {cols} "
         "FROM views v JOIN {material} h ON h.page_ptr_id = v.page_id"
     ),
     Dimension.ACCOUNT: (
-        "SELECT 'account', CAST(c.account_id AS TEXT), {cols} "
+        "SELECT 'account' AS dimension, CAST(c.account_id AS TEXT) AS k, {cols} "
         "FROM views v JOIN {visitor} vi ON vi.visitor_id = v.visitor_id "
         "JOIN {contact} c ON c.id = vi.contact_id "
         "WHERE c.account_id IS NOT NULL {account_filter}"

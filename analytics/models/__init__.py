@@ -2,7 +2,14 @@
 
 from analytics.models.events import EventType, FilteredHit, RawEvent
 from analytics.models.identity import Account, Contact, IdentityChange, Visitor
-from analytics.models.rollups import DailyRollup, Dimension, RetentionPurge, Session, ShareToken
+from analytics.models.rollups import (
+    DailyRollup,
+    Dimension,
+    RetentionPurge,
+    RollupMark,
+    Session,
+    ShareToken,
+)
 
 __all__ = [
     "Account",
@@ -14,6 +21,7 @@ __all__ = [
     "IdentityChange",
     "RawEvent",
     "RetentionPurge",
+    "RollupMark",
     "Session",
     "ShareToken",
     "Visitor",

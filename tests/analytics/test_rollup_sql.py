@@ -1,12 +1,23 @@
 """The set-based rollups, sessions and share tokens equal the row-by-row reference on a seeded,
 random day of a few thousand events, and re-running them changes nothing."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from analytics.days import day_bounds
-from analytics.models import Account, Contact, DailyRollup, RawEvent, Session, ShareToken, Visitor
+from analytics.identity import link_visitor
+from analytics.models import (
+    Account,
+    Contact,
+    DailyRollup,
+    RawEvent,
+    RollupMark,
+    Session,
+    ShareToken,
+    Visitor,
+)
+from analytics.processing import process_pending
 from analytics.rollups import METRICS, rollup_day
 from analytics.sessions import build_sessions
 from analytics.shares import register_share_tokens
@@ -129,3 +140,87 @@ def test_rerunning_rollups_and_sessions_gives_identical_rows(random_day):
     build_sessions(DAY)
 
     assert (_stored_rollups(DAY), _stored_sessions(DAY), DailyRollup.objects.count()) == before
+
+
+def _sentinel(day: date, dimension: str, key: str) -> None:
+    """Mark a stored row so a recomputation of it shows (views can never be negative)."""
+    DailyRollup.objects.filter(day=day, dimension=dimension, key=key).update(views=-1)
+
+
+def _views(day: date, dimension: str = "site", key: str = "all") -> int | None:
+    row = DailyRollup.objects.filter(day=day, dimension=dimension, key=key).first()
+    return row.views if row else None
+
+
+def _arrive(at: datetime, received: datetime, kind: str) -> None:
+    """One event of ``kind`` occurring at ``at``, received later (a late batch)."""
+    seed = int(received.timestamp())
+    row = next(synthetic_day(DAY, 1, Population([None], ["reader-late"]), seed=seed))
+    row.update(type=kind, occurred_at=at, received_at=received)
+    insert_synthetic(iter([row]))
+
+
+def test_the_periodic_run_processes_only_the_days_touched_since_its_last_run(random_day):
+    for day in DAYS:
+        rollup_day(day)
+        _sentinel(day, "site", "all")
+    mark = datetime(2026, 5, 3, 12, 0, tzinfo=UTC)
+    RollupMark.objects.create(received_through=mark)
+    local = day_bounds(DAY)[0].tzinfo
+    # given: after the mark, a pageview of the last day and, at 03:00 on it, a follow-up that
+    # may belong to a pageview of the day before
+    _arrive(datetime(2026, 5, 2, 10, 0, tzinfo=local), mark + timedelta(minutes=1), "pageview")
+    _arrive(datetime(2026, 5, 2, 3, 0, tzinfo=local), mark + timedelta(minutes=2), "scroll")
+
+    # when
+    touched = process_pending(now=mark + timedelta(minutes=5))
+
+    # then: the two days are recomputed exactly, the first day is not touched
+    assert touched == [DAY, DAY + timedelta(days=1)]
+    assert _views(DAY - timedelta(days=1)) == -1
+    for day in touched:
+        assert _stored_rollups(day) == reference_rollups(day)
+    assert RollupMark.objects.get().received_through == mark + timedelta(minutes=5)
+
+    # a run within the margin looks again; one after it finds nothing and writes nothing
+    assert process_pending(now=mark + timedelta(minutes=15)) == touched
+    _sentinel(DAY, "site", "all")
+    assert process_pending(now=mark + timedelta(minutes=40)) == []
+    assert _views(DAY) == -1
+
+
+def test_the_first_periodic_run_looks_back_to_yesterday(random_day):
+    now = day_bounds(DAY + timedelta(days=3))[0] + timedelta(hours=12)
+
+    touched = process_pending(now=now)
+
+    # only the follow-ups reported after the last day's midnight were received since yesterday
+    last = DAYS[-1]
+    assert touched == [last, last + timedelta(days=1)]
+    assert _views(DAY - timedelta(days=1)) is _views(DAY) is None
+    assert _stored_rollups(last) == reference_rollups(last)
+    assert RollupMark.objects.get().received_through == now
+
+
+def test_identifying_a_visitor_re_rolls_only_the_companies_it_moved_between(
+    random_day, django_capture_on_commit_callbacks
+):
+    for day in DAYS:
+        rollup_day(day)
+    moved = Visitor.objects.get(visitor_id="reader-000")  # of the first company
+    old, new = moved.contact.account, Account.objects.get(name="公司1")
+    untouched = Account.objects.get(name="公司2")
+    for day in DAYS:
+        _sentinel(day, "site", "all")
+        _sentinel(day, "account", str(untouched.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        link_visitor("reader-000", Contact.objects.filter(account=new).first(), reason="test")
+
+    for day in DAYS:
+        expected = reference_rollups(day)
+        stored = _stored_rollups(day)
+        for account in (old, new):
+            key = ("account", str(account.pk))
+            assert stored[key] == expected[key]
+        assert _views(day) == _views(day, "account", str(untouched.pk)) == -1
