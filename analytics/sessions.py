@@ -18,41 +18,40 @@ COLUMNS = (
     "channel", "source", "share_token",
 )  # fmt: skip
 
-# ev: the day's visitors' events around the day; marked: 1 where a session starts (a visitor's
-# first event, or one after a pause longer than the gap); numbered: the running count of starts
-# is the session number; entries: each session's first pageview; engaged: each pageview's
-# largest engaged time within its session (a pageview split by a pause counts in both).
+# marked: each event of the day's visitors around the day, 1 where a session starts (a
+# visitor's first event, or one after a pause longer than the gap) and its place in its
+# visitor's sequence (read through the (visitor_id, occurred_at) index, rows arrive in window
+# order and SQLite skips that sort); numbered: the running count of starts is the session
+# number; sessions: those starting in the day, with their entry, the first pageview, found as
+# the smallest seq * 2^40 + id (seq orders, the id comes back out of the low bits: ids stay
+# below 2^40); engaged: each pageview's largest engaged time within its session (a pageview
+# split by a pause counts in both).
 STATEMENT = """
-WITH ev AS MATERIALIZED (
-    SELECT id, visitor_id, occurred_at, type, pageview_id, page_id, channel, source,
-           share_token, engaged_ms, {epoch} AS us
+WITH marked AS (
+    SELECT id, visitor_id, occurred_at, type, pageview_id, engaged_ms,
+           CASE WHEN LAG({epoch}) OVER w IS NULL OR {epoch} - LAG({epoch}) OVER w > %(gap)s
+                THEN 1 ELSE 0 END AS starts,
+           ROW_NUMBER() OVER w AS seq
     FROM {raw}
-    WHERE occurred_at >= %(before)s AND occurred_at < %(after)s
-      AND visitor_id IN (
-          SELECT DISTINCT visitor_id FROM {raw}
+    WHERE visitor_id IN (
+          SELECT visitor_id FROM {raw}
           WHERE occurred_at >= %(start)s AND occurred_at < %(end)s)
-),
-marked AS (
-    SELECT ev.*,
-           CASE WHEN LAG(us) OVER w IS NULL OR us - LAG(us) OVER w > %(gap)s
-                THEN 1 ELSE 0 END AS starts
-    FROM ev
+      AND occurred_at >= %(before)s AND occurred_at < %(after)s
     WINDOW w AS (PARTITION BY visitor_id ORDER BY occurred_at, id)
 ),
 numbered AS MATERIALIZED (
-    SELECT marked.*,
-           SUM(starts) OVER (PARTITION BY visitor_id ORDER BY occurred_at, id
-                             ROWS UNBOUNDED PRECEDING) AS n,
-           ROW_NUMBER() OVER (PARTITION BY visitor_id, type ORDER BY occurred_at, id) AS nth
+    SELECT id, visitor_id, occurred_at, type, pageview_id, engaged_ms, seq,
+           SUM(starts) OVER (PARTITION BY visitor_id ORDER BY seq ROWS UNBOUNDED PRECEDING) AS n
     FROM marked
 ),
-sessions AS (
+sessions AS MATERIALIZED (
     SELECT visitor_id, n, MIN(occurred_at) AS started_at, MAX(occurred_at) AS ended_at,
            SUM(CASE WHEN type = 'pageview' THEN 1 ELSE 0 END) AS pageviews,
            COUNT(*) AS events,
-           MIN(CASE WHEN type = 'pageview' THEN nth END) AS entry_nth
+           MIN(CASE WHEN type = 'pageview' THEN seq * 1099511627776 + id END) AS entry
     FROM numbered
     GROUP BY visitor_id, n
+    HAVING MIN(occurred_at) >= %(start)s AND MIN(occurred_at) < %(end)s
 ),
 engaged AS (
     SELECT visitor_id, n, SUM(best) AS engaged_ms
@@ -66,13 +65,11 @@ engaged AS (
     GROUP BY visitor_id, n
 )
 SELECT s.visitor_id, s.started_at, s.ended_at, s.pageviews, s.events,
-       COALESCE(g.engaged_ms, 0), e.page_id, COALESCE(e.channel, ''), COALESCE(e.source, ''),
-       COALESCE(e.share_token, '')
+       COALESCE(g.engaged_ms, 0), r.page_id, COALESCE(r.channel, ''), COALESCE(r.source, ''),
+       COALESCE(r.share_token, '')
 FROM sessions s
 LEFT JOIN engaged g ON g.visitor_id = s.visitor_id AND g.n = s.n
-LEFT JOIN numbered e ON e.visitor_id = s.visitor_id AND e.type = 'pageview'
-                    AND e.nth = s.entry_nth
-WHERE s.started_at >= %(start)s AND s.started_at < %(end)s"""
+LEFT JOIN {raw} r ON r.id = s.entry %% 1099511627776"""
 
 
 def session_statement() -> str:
