@@ -10,7 +10,7 @@ import random
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, transaction
 
@@ -35,7 +35,7 @@ class _Day:
 
     def __init__(self, rng: random.Random, day: date, population: Population) -> None:
         self.rng, self.population = rng, population
-        self.start = day_bounds(day)[0]
+        self.start = day_bounds(day)[0].astimezone(UTC)  # UTC arithmetic: no zone lookups
         self.tokens: list[str] = []
         self.last_seen: dict[str, datetime] = {}
 
@@ -138,13 +138,20 @@ def insert_synthetic(rows: Iterator[dict]) -> int:
             if row["pageview_id"]:
                 row["pageview_id"] = row["pageview_id"].hex
             for key in ("occurred_at", "received_at"):
-                row[key] = connection.ops.adapt_datetimefield_value(row[key])
+                row[key] = _sqlite_moment(row[key])
             batch.append([row[n] for n in names])
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 count, batch = count + len(batch), []
         cursor.executemany(sql, batch)
     return count + len(batch)
+
+
+def _sqlite_moment(value: datetime) -> str:
+    """What Django stores for an aware datetime on SQLite, without a zone lookup for UTC ones."""
+    if value.tzinfo is UTC:
+        return str(value.replace(tzinfo=None))
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _copy(rows: Iterator[dict]) -> int:
