@@ -4,7 +4,18 @@ that turn Python values and models into SQL either accepts."""
 from datetime import date, datetime
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
+
+# PostgreSQL's default work_mem (4 MB) sends the sorts and hashes of a million-event day to
+# disk; a rollup transaction may use this much memory per sort instead.
+ROLLUP_WORK_MEM = "256MB"
+
+
+def prepare_rollup(cursor: CursorWrapper) -> None:
+    """Settings for one rollup transaction (call inside it: SET LOCAL ends with it)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SET LOCAL work_mem = '{ROLLUP_WORK_MEM}'")
 
 
 def epoch_microseconds(column: str) -> str:

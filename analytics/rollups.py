@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from analytics.days import day_bounds
-from analytics.dialect import day_value, moment, table
+from analytics.dialect import day_value, moment, prepare_rollup, table
 from analytics.models import Contact, DailyRollup, Dimension, RawEvent, Visitor
 from content.models import ArticlePage, MaterialPage, SupplierPage
 
@@ -150,6 +150,7 @@ def rollup_day(day: date, accounts: Collection[int] | None = None) -> int:
     if accounts is not None:
         stale = stale.filter(dimension=Dimension.ACCOUNT, key__in=[str(a) for a in accounts])
     with transaction.atomic(), connection.cursor() as cursor:
+        prepare_rollup(cursor)
         stale.delete()
         cursor.execute(rollup_statement(accounts), params)
         return cursor.rowcount

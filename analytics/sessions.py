@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from analytics.days import day_bounds
-from analytics.dialect import epoch_microseconds, moment, table
+from analytics.dialect import epoch_microseconds, moment, prepare_rollup, table
 from analytics.models import RawEvent, Session
 
 # How far around the day events are read: a session starting in the day is found exactly as long
@@ -91,6 +91,7 @@ def build_sessions(day: date) -> int:
         "gap": gap // timedelta(microseconds=1),
     }
     with transaction.atomic(), connection.cursor() as cursor:
+        prepare_rollup(cursor)
         Session.objects.filter(started_at__gte=start, started_at__lt=end).delete()
         cursor.execute(session_statement(), params)
         return cursor.rowcount
