@@ -8,9 +8,9 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Min
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from analytics.days import local_day
 from analytics.models import Account, Contact, IdentityChange, RawEvent, Visitor
 
 # Mailbox providers: an address there says nothing about the buyer's company.
@@ -118,6 +118,10 @@ def identify(
     account = company_account(company, credit_code, email)
     if account and not contact.account_id:
         _fill(contact, account=account)
+        # Browsers linked before the company was known bring their history to it now.
+        known = list(contact.visitors.values_list("visitor_id", flat=True))
+        if known:
+            transaction.on_commit(lambda: reroll_visitor_days(known, {account.pk}))
     link_visitor(visitor_id, contact, reason=reason or "identified")
     return contact
 
@@ -217,6 +221,7 @@ def _visitor(visitor_id: str) -> Visitor:
 def _move(
     visitors: list[Visitor], contact: Contact | None, change_id: uuid.UUID, action: str, reason: str
 ) -> None:
+    before = {v.contact_id for v in visitors}
     for visitor in visitors:
         IdentityChange.objects.create(
             change_id=change_id,
@@ -229,24 +234,34 @@ def _move(
         visitor.contact = contact
         visitor.save(update_fields=["contact"])
     ids = [v.visitor_id for v in visitors]
-    transaction.on_commit(lambda: reroll_visitor_days(ids))
+    # Only the companies visitors left and joined change; the day's other rows stay as they are.
+    contacts = before | {contact.pk if contact else None}
+    accounts = set(
+        Contact.objects.filter(pk__in=contacts - {None}, account__isnull=False).values_list(
+            "account_id", flat=True
+        )
+    )
+    transaction.on_commit(lambda: reroll_visitor_days(ids, accounts))
 
 
 def visitor_days(visitor_ids: list[str]) -> list[date]:
-    """The local days on which these visitors have events (what an identity change touches)."""
-    moments = RawEvent.objects.filter(visitor_id__in=visitor_ids, type="pageview").values_list(
-        "occurred_at", flat=True
+    """The local days on which these visitors have pageviews (what an identity change touches)."""
+    days = (
+        RawEvent.objects.filter(visitor_id__in=visitor_ids, type="pageview")
+        .annotate(day=TruncDate("occurred_at"))
+        .values_list("day", flat=True)
+        .distinct()
     )
-    return sorted({local_day(m) for m in moments})
+    return sorted(days)
 
 
-def reroll_visitor_days(visitor_ids: list[str]) -> None:
-    """Queue the recomputation of every day the visitors' history lies on."""
-    from analytics.tasks import process_days  # tasks import this module
+def reroll_visitor_days(visitor_ids: list[str], account_ids: set[int]) -> None:
+    """Queue the recomputation of these companies' rows on every day the visitors read on."""
+    from analytics.tasks import reroll_accounts  # tasks import this module
 
-    days = visitor_days(visitor_ids)
+    days = visitor_days(visitor_ids) if account_ids else []
     if days:
-        process_days.delay([d.isoformat() for d in days])
+        reroll_accounts.delay([d.isoformat() for d in days], sorted(account_ids))
 
 
 def link_user_visitors(start: datetime, end: datetime) -> int:

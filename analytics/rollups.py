@@ -1,159 +1,156 @@
 """Daily rollups: one day's pageviews and what followed them, per article, supplier, material,
-channel and buyer company. A day is always recomputed whole, so re-running is harmless."""
+channel and buyer company, computed by the database in one INSERT … SELECT … GROUP BY.
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+A day is always recomputed whole (or, after an identity change, whole for the companies it
+touched), deleting and inserting in one transaction, so re-running gives identical rows.
+"""
+
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from analytics.days import day_bounds
-from analytics.models import DailyRollup, Dimension, EventType, RawEvent, Visitor
+from analytics.dialect import day_value, moment, prepare_rollup, table
+from analytics.models import Contact, DailyRollup, Dimension, RawEvent, Visitor
 from content.models import ArticlePage, MaterialPage, SupplierPage
 
 # Follow-up events (engagement, scroll, share, download, click) count on their pageview's day;
 # a reader who opened a page before midnight is still reading it after.
 FOLLOW_UP_WINDOW = timedelta(hours=6)
 SCROLL_MARKS = (25, 50, 75, 100)
+METRICS = (
+    "views", "visitors", "engaged_reads", "active_ms", "scroll_25", "scroll_50", "scroll_75",
+    "scroll_100", "shares", "share_views", "share_reach", "downloads", "outbound_clicks",
+)  # fmt: skip
+
+# One row per pageview of the day with the largest active time and scroll its follow-ups
+# reported and how many shares, downloads and clicks they were. Follow-ups are aggregated by
+# pageview first, so the join is one row to at most one row (a hash join on PostgreSQL).
+VIEWS = """
+follow AS MATERIALIZED (
+    SELECT pageview_id,
+           MAX(CASE WHEN engaged_ms > 0 THEN engaged_ms ELSE 0 END) AS active_ms,
+           MAX(CASE WHEN scroll_pct > 0 THEN scroll_pct ELSE 0 END) AS scroll,
+           SUM(CASE WHEN type = 'share' THEN 1 ELSE 0 END) AS shares,
+           SUM(CASE WHEN type = 'download' THEN 1 ELSE 0 END) AS downloads,
+           SUM(CASE WHEN type = 'click' THEN 1 ELSE 0 END) AS clicks
+    FROM {raw}
+    WHERE occurred_at >= %(start)s AND occurred_at < %(until)s
+      AND type <> 'pageview' AND pageview_id IS NOT NULL
+    GROUP BY pageview_id
+),
+views AS MATERIALIZED (
+    SELECT pv.visitor_id, pv.page_id, pv.channel, pv.share_token,
+           COALESCE(f.active_ms, 0) AS active_ms, COALESCE(f.scroll, 0) AS scroll,
+           COALESCE(f.shares, 0) AS shares, COALESCE(f.downloads, 0) AS downloads,
+           COALESCE(f.clicks, 0) AS clicks
+    FROM {raw} pv LEFT JOIN follow f ON f.pageview_id = pv.event_id
+    WHERE pv.type = 'pageview' AND pv.occurred_at >= %(start)s AND pv.occurred_at < %(end)s
+      {visitor_filter}
+)"""
+
+COLUMNS = "v.visitor_id, v.share_token, v.active_ms, v.scroll, v.shares, v.downloads, v.clicks"
+
+# Each branch gives the (dimension, key) a pageview counts towards; a view counts once in each.
+BRANCHES = {
+    Dimension.SITE: "SELECT 'site' AS dimension, 'all' AS k, {cols} FROM views v",
+    Dimension.CHANNEL: "SELECT 'channel' AS dimension, v.channel AS k, {cols} FROM views v",
+    Dimension.ARTICLE: (
+        "SELECT 'article' AS dimension, CAST(a.page_ptr_id AS TEXT) AS k, {cols} "
+        "FROM views v JOIN {article} a ON a.page_ptr_id = v.page_id"
+    ),
+    Dimension.SUPPLIER: (
+        "SELECT 'supplier' AS dimension, CAST(a.supplier_id AS TEXT) AS k, {cols} "
+        "FROM views v JOIN {article} a ON a.page_ptr_id = v.page_id "
+        "WHERE a.supplier_id IS NOT NULL "
+        "UNION ALL SELECT 'supplier' AS dimension, CAST(s.page_ptr_id AS TEXT) AS k, {cols} "
+        "FROM views v JOIN {supplier} s ON s.page_ptr_id = v.page_id"
+    ),
+    Dimension.MATERIAL: (
+        "SELECT 'material' AS dimension, CAST(m.material_id AS TEXT) AS k, {cols} "
+        "FROM views v JOIN {article_materials} m ON m.articlepage_id = v.page_id "
+        "UNION ALL SELECT 'material' AS dimension, CAST(h.material_id AS TEXT) AS k, {cols} "
+        "FROM views v JOIN {material} h ON h.page_ptr_id = v.page_id"
+    ),
+    Dimension.ACCOUNT: (
+        "SELECT 'account' AS dimension, CAST(c.account_id AS TEXT) AS k, {cols} "
+        "FROM views v JOIN {visitor} vi ON vi.visitor_id = v.visitor_id "
+        "JOIN {contact} c ON c.id = vi.contact_id "
+        "WHERE c.account_id IS NOT NULL {account_filter}"
+    ),
+}
+
+AGGREGATE = """
+SELECT %(day)s, dimension, k,
+       COUNT(*), COUNT(DISTINCT visitor_id),
+       SUM(CASE WHEN active_ms >= %(engaged_ms)s OR scroll >= %(engaged_pct)s THEN 1 ELSE 0 END),
+       SUM(active_ms),
+       {scroll},
+       SUM(shares),
+       SUM(CASE WHEN share_token <> '' THEN 1 ELSE 0 END),
+       COUNT(DISTINCT CASE WHEN share_token <> '' THEN visitor_id END),
+       SUM(downloads), SUM(clicks)
+FROM keyed
+GROUP BY dimension, k"""
 
 
-@dataclass
-class _View:
-    visitor_id: str
-    page_id: int | None
-    channel: str
-    share_token: str
-    active_ms: int = 0
-    scroll: int = 0
-    shares: int = 0
-    downloads: int = 0
-    clicks: int = 0
-
-
-@dataclass
-class _Totals:
-    views: int = 0
-    visitors: set = field(default_factory=set)
-    engaged_reads: int = 0
-    active_ms: int = 0
-    scroll: list = field(default_factory=lambda: [0, 0, 0, 0])
-    shares: int = 0
-    share_views: int = 0
-    share_reach: set = field(default_factory=set)
-    downloads: int = 0
-    outbound_clicks: int = 0
-
-
-def page_dimensions(page_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
-    """For each page id: the article, supplier and material keys its views count towards."""
-    ids = set(page_ids)
-    dims: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    articles = ArticlePage.objects.filter(pk__in=ids).values_list("pk", "supplier_id")
-    for pk, supplier_id in articles:
-        dims[pk].append((Dimension.ARTICLE, str(pk)))
-        if supplier_id:
-            dims[pk].append((Dimension.SUPPLIER, str(supplier_id)))
-    links = ArticlePage.materials.through.objects.filter(articlepage_id__in=ids)
-    for pk, material_id in links.values_list("articlepage_id", "material_id"):
-        dims[pk].append((Dimension.MATERIAL, str(material_id)))
-    for pk in SupplierPage.objects.filter(pk__in=ids).values_list("pk", flat=True):
-        dims[pk].append((Dimension.SUPPLIER, str(pk)))
-    for pk, material_id in MaterialPage.objects.filter(pk__in=ids).values_list("pk", "material"):
-        dims[pk].append((Dimension.MATERIAL, str(material_id)))
-    return dims
-
-
-def visitor_accounts(visitor_ids: Iterable[str]) -> dict[str, int]:
-    """The buyer company each visitor is known to belong to, as identity stands now."""
-    rows = Visitor.objects.filter(
-        visitor_id__in=list(visitor_ids), contact__account__isnull=False
-    ).values_list("visitor_id", "contact__account_id")
-    return dict(rows)
-
-
-def _views_of_day(day: date) -> dict:
-    start, end = day_bounds(day)
-    views = {
-        row[0]: _View(*row[1:])
-        for row in RawEvent.objects.filter(
-            type=EventType.PAGEVIEW, occurred_at__gte=start, occurred_at__lt=end
-        ).values_list("event_id", "visitor_id", "page_id", "channel", "share_token")
+def _names() -> dict[str, str]:
+    return {
+        "raw": table(RawEvent),
+        "article": table(ArticlePage),
+        "article_materials": table(ArticlePage.materials.through),
+        "supplier": table(SupplierPage),
+        "material": table(MaterialPage),
+        "visitor": table(Visitor),
+        "contact": table(Contact),
+        "rollup": table(DailyRollup),
     }
-    follow_ups = RawEvent.objects.filter(
-        occurred_at__gte=start, occurred_at__lt=end + FOLLOW_UP_WINDOW
-    ).exclude(type=EventType.PAGEVIEW)
-    fields = ("pageview_id", "type", "engaged_ms", "scroll_pct")
-    for pageview_id, kind, engaged_ms, scroll_pct in follow_ups.values_list(*fields):
-        view = views.get(pageview_id)
-        if view is None:
-            continue
-        view.active_ms = max(view.active_ms, engaged_ms or 0)
-        view.scroll = max(view.scroll, scroll_pct or 0)
-        view.shares += kind == EventType.SHARE
-        view.downloads += kind == EventType.DOWNLOAD
-        view.clicks += kind == EventType.CLICK
-    return views
 
 
-def _add(totals: _Totals, view: _View) -> None:
-    totals.views += 1
-    totals.visitors.add(view.visitor_id)
-    engaged_ms = settings.ANALYTICS_ENGAGED_SECONDS * 1000
-    if view.active_ms >= engaged_ms or view.scroll >= settings.ANALYTICS_ENGAGED_SCROLL_PCT:
-        totals.engaged_reads += 1
-    totals.active_ms += view.active_ms
-    for i, mark in enumerate(SCROLL_MARKS):
-        totals.scroll[i] += view.scroll >= mark
-    totals.shares += view.shares
-    totals.downloads += view.downloads
-    totals.outbound_clicks += view.clicks
-    if view.share_token:
-        totals.share_views += 1
-        totals.share_reach.add(view.visitor_id)
-
-
-def compute_day(day: date) -> dict[tuple[str, str], _Totals]:
-    """The day's totals per (dimension, key), from raw events and identity as they are now."""
-    views = _views_of_day(day).values()
-    pages = page_dimensions(v.page_id for v in views if v.page_id)
-    accounts = visitor_accounts({v.visitor_id for v in views})
-    totals: dict[tuple[str, str], _Totals] = defaultdict(_Totals)
-    for view in views:
-        keys = [(Dimension.SITE, "all"), (Dimension.CHANNEL, view.channel)]
-        keys += pages.get(view.page_id, [])
-        if view.visitor_id in accounts:
-            keys.append((Dimension.ACCOUNT, str(accounts[view.visitor_id])))
-        for key in keys:
-            _add(totals[key], view)
-    return totals
-
-
-def rollup_day(day: date) -> int:
-    """Replace the day's rollup rows with freshly computed ones; returns how many."""
-    rows = [
-        DailyRollup(
-            day=day,
-            dimension=dimension,
-            key=key,
-            views=t.views,
-            visitors=len(t.visitors),
-            engaged_reads=t.engaged_reads,
-            active_ms=t.active_ms,
-            scroll_25=t.scroll[0],
-            scroll_50=t.scroll[1],
-            scroll_75=t.scroll[2],
-            scroll_100=t.scroll[3],
-            shares=t.shares,
-            share_views=t.share_views,
-            share_reach=len(t.share_reach),
-            downloads=t.downloads,
-            outbound_clicks=t.outbound_clicks,
+def rollup_statement(accounts: Collection[int] | None = None) -> str:
+    """The INSERT … SELECT of a day; with ``accounts``, only those companies' rows."""
+    names = _names()
+    visitor_filter = account_filter = ""
+    branches = list(BRANCHES)
+    if accounts is not None:
+        ids = ", ".join(str(int(a)) for a in accounts)  # ints only: safe to inline
+        account_filter = f"AND c.account_id IN ({ids})"
+        visitor_filter = (
+            f"AND pv.visitor_id IN (SELECT vi.visitor_id FROM {names['visitor']} vi "
+            f"JOIN {names['contact']} c ON c.id = vi.contact_id WHERE c.account_id IN ({ids}))"
         )
-        for (dimension, key), t in compute_day(day).items()
-    ]
-    with transaction.atomic():
-        DailyRollup.objects.filter(day=day).delete()
-        DailyRollup.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+        branches = [Dimension.ACCOUNT]
+    keyed = " UNION ALL ".join(
+        BRANCHES[b].format(cols=COLUMNS, account_filter=account_filter, **names) for b in branches
+    )
+    views = VIEWS.format(visitor_filter=visitor_filter, **names)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("day", "dimension", "key", *METRICS))
+    scroll = ", ".join(f"SUM(CASE WHEN scroll >= {m} THEN 1 ELSE 0 END)" for m in SCROLL_MARKS)
+    select = AGGREGATE.format(scroll=scroll)
+    return f"INSERT INTO {names['rollup']} ({columns}) WITH {views}, keyed AS ({keyed}) {select}"
+
+
+def rollup_day(day: date, accounts: Collection[int] | None = None) -> int:
+    """Replace the day's rollup rows (or only those of ``accounts``) with fresh ones; returns
+    how many rows were written."""
+    if accounts is not None and not accounts:
+        return 0
+    start, end = day_bounds(day)
+    params = {
+        "day": day_value(day),
+        "start": moment(start),
+        "end": moment(end),
+        "until": moment(end + FOLLOW_UP_WINDOW),
+        "engaged_ms": settings.ANALYTICS_ENGAGED_SECONDS * 1000,
+        "engaged_pct": settings.ANALYTICS_ENGAGED_SCROLL_PCT,
+    }
+    stale = DailyRollup.objects.filter(day=day)
+    if accounts is not None:
+        stale = stale.filter(dimension=Dimension.ACCOUNT, key__in=[str(a) for a in accounts])
+    with transaction.atomic(), connection.cursor() as cursor:
+        prepare_rollup(cursor)
+        stale.delete()
+        cursor.execute(rollup_statement(accounts), params)
+        return cursor.rowcount

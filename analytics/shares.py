@@ -4,44 +4,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
+
+from analytics.dialect import moment, table
 from analytics.models import EventType, RawEvent, ShareToken, Visitor
 
-CHUNK = 500
+# The share's parent is the token in the URL of the pageview it was shared from, if any.
+REGISTER = """
+INSERT INTO {tokens} (token, page_id, sharer_visitor_id, parent_token, method, created_at)
+SELECT s.share_token, s.page_id, s.visitor_id, COALESCE(p.share_token, ''), s.method,
+       s.occurred_at
+FROM {raw} s
+LEFT JOIN {raw} p ON p.event_id = s.pageview_id AND p.type = 'pageview' AND p.share_token <> ''
+WHERE s.type = 'share' AND s.occurred_at >= %(start)s AND s.occurred_at < %(end)s
+ON CONFLICT (token) DO NOTHING"""
 
 
 def register_share_tokens(start: datetime, end: datetime) -> int:
     """Record the tokens of share events in [start, end), each with the token its sharer came
-    through (its parent in the chain). Re-running adds nothing: tokens are unique."""
-    shares = list(
-        RawEvent.objects.filter(
-            type=EventType.SHARE, occurred_at__gte=start, occurred_at__lt=end
-        ).values("share_token", "page_id", "visitor_id", "pageview_id", "method", "occurred_at")
-    )
-    arrived = _arrival_tokens([s["pageview_id"] for s in shares if s["pageview_id"]])
-    tokens = [
-        ShareToken(
-            token=share["share_token"],
-            page_id=share["page_id"],
-            sharer_visitor_id=share["visitor_id"],
-            parent_token=arrived.get(share["pageview_id"], ""),
-            method=share["method"],
-            created_at=share["occurred_at"],
-        )
-        for share in shares
-    ]
-    ShareToken.objects.bulk_create(tokens, ignore_conflicts=True, batch_size=1000)
-    return len(tokens)
-
-
-def _arrival_tokens(pageview_ids: list) -> dict:
-    """pageview id → the share token in that pageview's URL, when it had one."""
-    found = {}
-    for i in range(0, len(pageview_ids), CHUNK):
-        rows = RawEvent.objects.filter(
-            event_id__in=pageview_ids[i : i + CHUNK], type=EventType.PAGEVIEW
-        ).exclude(share_token="")
-        found.update(rows.values_list("event_id", "share_token"))
-    return found
+    through (its parent in the chain), in one INSERT … SELECT. Re-running adds nothing: tokens
+    are unique. Returns how many tokens were new."""
+    sql = REGISTER.format(tokens=table(ShareToken), raw=table(RawEvent))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"start": moment(start), "end": moment(end)})
+        return cursor.rowcount
 
 
 @dataclass

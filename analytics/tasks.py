@@ -1,5 +1,5 @@
-"""Celery tasks of analytics: each recomputes whole days or purges by date, so running one twice is
-harmless."""
+"""Celery tasks of analytics: each recomputes whole days (or a day's companies) or purges by
+date, so running one twice is harmless."""
 
 import smtplib
 from datetime import date
@@ -26,7 +26,14 @@ def process_days(days: list[str]) -> int:
 
 @shared_task(**RETRY)
 def process_recent() -> int:
-    return process_days([d.isoformat() for d in processing.recent_days()])
+    """The periodic run: only the days that events received since the last run touched."""
+    return len(processing.process_pending())
+
+
+@shared_task(**RETRY)
+def reroll_accounts(days: list[str], account_ids: list[int]) -> int:
+    """After an identity change: only the rows of the companies it moved visitors between."""
+    return sum(processing.reroll_accounts(date.fromisoformat(d), account_ids) for d in days)
 
 
 @shared_task(**RETRY)

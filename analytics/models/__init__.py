@@ -11,7 +11,14 @@ from analytics.models.orders import (
     OrderUnit,
 )
 from analytics.models.returns import ContentCost, SupplierApiToken
-from analytics.models.rollups import DailyRollup, Dimension, RetentionPurge, Session, ShareToken
+from analytics.models.rollups import (
+    DailyRollup,
+    Dimension,
+    RetentionPurge,
+    RollupMark,
+    Session,
+    ShareToken,
+)
 
 __all__ = [
     "REVENUE_STATUSES",
@@ -32,6 +39,7 @@ __all__ = [
     "OrderUnit",
     "RawEvent",
     "RetentionPurge",
+    "RollupMark",
     "Session",
     "ShareToken",
     "SupplierApiToken",

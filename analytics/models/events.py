@@ -47,6 +47,10 @@ class RawEvent(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["occurred_at"], name="rawevent_occurred"),
+            # What arrived since the last rollup run (analytics.processing.touched_days).
+            models.Index(fields=["received_at"], name="rawevent_received"),
+            # An article's events over a range (share trees, article detail).
+            models.Index(fields=["page_id", "occurred_at"], name="rawevent_page"),
             models.Index(fields=["visitor_id", "occurred_at"], name="rawevent_visitor"),
             models.Index(fields=["pageview_id"], name="rawevent_pageview"),
             models.Index(

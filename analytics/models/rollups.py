@@ -79,10 +79,23 @@ class DailyRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dimension", "key", "day"], name="rollup_unique")
         ]
+        # The unique constraint is the (dimension, key, day) index a series or a top-N reads.
         indexes = [models.Index(fields=["day", "dimension"], name="rollup_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}:{self.key}"
+
+
+class RollupMark(models.Model):
+    """How far the periodic run has got: events received before ``received_through`` have had
+    their days processed. One row; the next run processes only the days of events received
+    since (less a margin for transactions that were still committing)."""
+
+    received_through = models.DateTimeField()
+    ran_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"rolled up through {self.received_through:%Y-%m-%d %H:%M}"
 
 
 class RetentionPurge(models.Model):
