@@ -227,7 +227,7 @@ def _count_facets(
 ) -> tuple[dict[str, list[tuple[str, int]]], bool]:
     """Facet counts over every match, or estimated from a sample past ``FACET_SAMPLE``
     matches; the flag says which."""
-    step = -(-total // FACET_SAMPLE)  # 1 while exact
+    step = max(1, -(-total // FACET_SAMPLE))  # 1 while exact
     sample = f"SELECT page_id FROM ({base}) t" + (" WHERE page_id %% %s = 0" if step > 1 else "")
     cursor.execute(
         f"SELECT name, value, count(*) FROM {FACET} WHERE document_id IN ({sample})"

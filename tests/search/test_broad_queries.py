@@ -50,6 +50,12 @@ def test_counts_past_the_sample_size_are_estimated_and_flagged(client, corpus, t
     assert body["facets"]["year"] == [{"value": "2026", "count": 3}]
 
 
+def test_no_match_has_no_estimate(client, corpus, tiny_sample):
+    body = client.get("/api/v1/search/", {"q": "人参"}).json()
+
+    assert (body["total"], body["facets_approximate"]) == (0, False)
+
+
 def test_result_order_totals_and_pages_do_not_depend_on_the_sample(corpus, monkeypatch):
     exact = ranking(WIDE, 5)
     monkeypatch.setattr(embedded, "FACET_SAMPLE", 2)
