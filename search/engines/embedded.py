@@ -7,6 +7,8 @@ candidates in Python, the same way for both databases.
 """
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -133,13 +135,14 @@ class EmbeddedEngine(SearchEngine):
         base = f"SELECT m.page_id, m.score FROM ({matched_sql}) m WHERE 1=1 {filter_sql}"
         params = [*params, *filter_params]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({base}) t", params)
-            total = cursor.fetchone()[0]
+            with self.text.counting(cursor):
+                cursor.execute(f"SELECT count(*) FROM ({base}) t", params)
+                total = cursor.fetchone()[0]
+                facets, approximate = _count_facets(cursor, base, params, total)
             cursor.execute(
                 f"{base} ORDER BY m.score DESC, m.page_id DESC LIMIT %s", [*params, candidates]
             )
             ranked = _boost(cursor.fetchall(), query.groups)
-            facets, approximate = _count_facets(cursor, base, params, total)
         return total, ranked, facets, approximate
 
 
@@ -282,6 +285,11 @@ class SqliteText:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
+    @contextmanager
+    def counting(self, cursor: CursorWrapper) -> Iterator[None]:
+        """Counting needs no settings on SQLite."""
+        yield
+
     def matches(self, query: EngineQuery) -> tuple[str, list]:
         expression = _fts5_expression(query)
         if not expression:
@@ -330,6 +338,17 @@ class PostgresText:
 
     def clear(self) -> None:
         """The vector is a column of the documents table."""
+
+    @contextmanager
+    def counting(self, cursor: CursorWrapper) -> Iterator[None]:
+        """Count matches (and facets) through the GIN index. For a word in most articles the
+        planner picks a sequential scan, which decompresses every matching TOASTed vector to
+        test it: 865 ms against 50 ms for 检测 at 50,000 articles. Ranking reads the vectors
+        anyway, so it keeps the planner's choice. ``SET LOCAL`` needs a transaction."""
+        with transaction.atomic():
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            yield
+            cursor.execute("SET LOCAL enable_seqscan = on")
 
     def matches(self, query: EngineQuery) -> tuple[str, list]:
         groups = [g for g in query.groups if g]
