@@ -55,6 +55,7 @@ class SearchOut(Schema):
     relaxed: bool
     results: list[ResultOut]
     facets: dict[str, list[dict]]
+    facets_approximate: bool
 
 
 class SuggestOut(Schema):
@@ -90,6 +91,9 @@ def response_payload(response: SearchResponse) -> dict:
             name: [{"value": value, "count": count} for value, count in values]
             for name, values in response.facets.items()
         },
+        # The total and the order are exact; facet counts of a very large match set are
+        # estimated from a sample, and this says so.
+        "facets_approximate": response.facets_approximate,
     }
 
 

@@ -65,6 +65,7 @@ class SearchResponse:
     latency_ms: float = 0.0
     log_id: int | None = None
     terms: list[str] = field(default_factory=list)
+    facets_approximate: bool = False  # counts estimated from a sample: shown as 约
 
     @property
     def pages(self) -> int:
@@ -121,6 +122,7 @@ def search_articles(
         page_size=request.page_size,
         relaxed=relaxed,
         terms=terms,
+        facets_approximate=result.facets_approximate,
     )
     response.latency_ms = round((time.perf_counter() - started) * 1000, 2)
     if log and (q or request.filters):

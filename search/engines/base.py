@@ -74,6 +74,9 @@ class EngineResult:
     hits: list[EngineHit]
     facets: dict[str, list[tuple[str, int]]]  # facet -> [(value, count)], count descending
     engine: str
+    # True when the counts are estimates (a sample of a very large match set), shown as 约;
+    # ``total`` and the order of ``hits`` are exact either way.
+    facets_approximate: bool = False
 
 
 class SearchEngine(ABC):
@@ -91,7 +94,9 @@ class SearchEngine(ABC):
 
     @abstractmethod
     def search(self, query: EngineQuery) -> EngineResult:
-        """Ranked page ids with facet counts over every match (not only this page)."""
+        """Ranked page ids with facet counts over every match (not only this page); an engine
+        may estimate the counts of a very large match set if it says so
+        (``facets_approximate``)."""
 
     @abstractmethod
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:

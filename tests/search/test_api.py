@@ -17,6 +17,7 @@ def test_search_contract(client, corpus):
         "relaxed",
         "results",
         "facets",
+        "facets_approximate",
     }
     assert body["query"] == "北芪"
     assert body["engine"] in ("embedded-sqlite", "embedded-postgresql")
