@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from analytics.credits import enqueue_attribution
 from analytics.days import local_day
 from analytics.models import Account, Contact, IdentityChange, RawEvent, Visitor
 
@@ -217,6 +218,7 @@ def _visitor(visitor_id: str) -> Visitor:
 def _move(
     visitors: list[Visitor], contact: Contact | None, change_id: uuid.UUID, action: str, reason: str
 ) -> None:
+    previous = {visitor.contact_id for visitor in visitors}
     for visitor in visitors:
         IdentityChange.objects.create(
             change_id=change_id,
@@ -230,6 +232,12 @@ def _move(
         visitor.save(update_fields=["contact"])
     ids = [v.visitor_id for v in visitors]
     transaction.on_commit(lambda: reroll_visitor_days(ids))
+    # The reads move from the previous contact's company to the new one's: both re-attribute.
+    enqueue_attribution(
+        Contact.objects.filter(pk__in={contact.pk if contact else None} | previous).values_list(
+            "account_id", flat=True
+        )
+    )
 
 
 def visitor_days(visitor_ids: list[str]) -> list[date]:

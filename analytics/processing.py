@@ -6,8 +6,10 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from analytics.credits import enqueue_attribution
 from analytics.days import day_bounds, local_day
 from analytics.identity import link_user_visitors
+from analytics.journeys import accounts_read_between
 from analytics.privacy import purge_horizon
 from analytics.rollups import FOLLOW_UP_WINDOW, rollup_day
 from analytics.sessions import build_sessions
@@ -27,6 +29,7 @@ def process_day(day: date) -> bool:
     register_share_tokens(start, end)
     build_sessions(day)
     rollup_day(day)
+    enqueue_attribution(accounts_read_between(start, end))
     return True
 
 

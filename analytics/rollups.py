@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import transaction
 
 from analytics.days import day_bounds
+from analytics.engagement import is_engaged
 from analytics.models import DailyRollup, Dimension, EventType, RawEvent, Visitor
 from content.models import ArticlePage, MaterialPage, SupplierPage
 
@@ -100,9 +100,7 @@ def _views_of_day(day: date) -> dict:
 def _add(totals: _Totals, view: _View) -> None:
     totals.views += 1
     totals.visitors.add(view.visitor_id)
-    engaged_ms = settings.ANALYTICS_ENGAGED_SECONDS * 1000
-    if view.active_ms >= engaged_ms or view.scroll >= settings.ANALYTICS_ENGAGED_SCROLL_PCT:
-        totals.engaged_reads += 1
+    totals.engaged_reads += is_engaged(view.active_ms, view.scroll)
     totals.active_ms += view.active_ms
     for i, mark in enumerate(SCROLL_MARKS):
         totals.scroll[i] += view.scroll >= mark
