@@ -1,8 +1,11 @@
-"""``/api/v1/analytics/``: live reading and share chains, for platform staff; and
+"""``/api/v1/analytics/``: live reading and share chains, for platform staff; attribution, for
+staff and (their own articles only) suppliers' users; and
 ``/api/v1/inquiries/``, where buyers (and their own systems) send inquiries."""
 
 from dataclasses import asdict
+from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -20,6 +23,9 @@ from analytics.conversions import (
     record_inquiry,
     validate_inquiry,
 )
+from analytics.credits import STORED_MODELS
+from analytics.inbox import own_suppliers
+from analytics.queries.attribution import BY, CreditQuery, stored_credit
 from analytics.queries.reading_now import reading_now
 from analytics.shares import share_tree
 from content.staff import is_platform_staff
@@ -124,3 +130,56 @@ def send_inquiry(request: HttpRequest, payload: InquiryIn, lang: str = "") -> Ht
             response["Retry-After"] = str(limited.retry_after)
             return response
     return 201, {"inquiry_id": inquiry.pk}
+
+
+# --- Attribution (stored credit; the `attribution` command computes the same numbers) -------
+
+
+class AttributionCreditOut(Schema):
+    conversions: float = Field(description="Share of conversions credited (sum of fractions)")
+    value: float = Field(description="Share of the conversions' revenue, CNY, unrounded")
+
+
+class AttributionOut(Schema):
+    models: dict[str, dict[str, dict[str, AttributionCreditOut]]] = Field(
+        description="model → conversion (inquiry, order) → article, supplier, material or "
+        "channel → credit; supplier users see credit on their own suppliers' articles only"
+    )
+
+
+@router.get(
+    "/attribution/",
+    response={200: AttributionOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Attributed inquiries and revenue per article, supplier, material or channel",
+)
+def attribution_view(
+    request: HttpRequest,
+    model: Literal[(*STORED_MODELS, "all")] = "all",  # type: ignore[valid-type]
+    start: date | None = None,
+    end: date | None = None,
+    by: Literal[BY] = "article",  # type: ignore[valid-type]
+) -> tuple[int, dict]:
+    """Credit of the conversions whose local day lies in [start, end], from the stored rows
+    (Markov is computed by the ``attribution`` command only: it cannot be stored per company).
+    Platform staff see every article; a supplier's users their own suppliers' articles only."""
+    if start and end and start > end:
+        detail = [{"field": "end", "message": "must not be before start"}]
+        return 400, {"error": "invalid_input", "detail": detail}
+    suppliers = None
+    if not is_platform_staff(request.user):
+        suppliers = list(own_suppliers(request.user).values_list("pk", flat=True))
+        if not suppliers:
+            raise HttpError(403, "platform staff or a supplier's users only")
+    models = STORED_MODELS if model == "all" else (model,)
+    credit = stored_credit(CreditQuery(models, start, end, by, suppliers))
+    return 200, {
+        "models": {
+            name: {
+                kind: {
+                    key: {"conversions": c.conversions, "value": c.value} for key, c in rows.items()
+                }
+                for kind, rows in kinds.items()
+            }
+            for name, kinds in credit.items()
+        }
+    }
