@@ -51,6 +51,17 @@ def credit_rows(
                     )  # fmt: skip
 
 
+def _delete(account_ids: list[int]) -> None:
+    """One DELETE: ``QuerySet.delete()`` would load every row first, because analytics listens
+    to every model's ``post_delete`` (for pages) and Django then cannot delete in bulk."""
+    if not account_ids:
+        return
+    table = connection.ops.quote_name(AttributionCredit._meta.db_table)
+    marks = ", ".join(["%s"] * len(account_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE account_id IN ({marks})", account_ids)
+
+
 def _insert(rows: Iterable[tuple]) -> int:
     """Plain INSERTs in executemany batches: a rebuild writes millions of rows, and model
     instances would cost more than the attribution itself."""
@@ -85,14 +96,17 @@ def materialise_accounts(
         ids = list(
             Account.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True)
         )
-        AttributionCredit.objects.filter(account_id__in=ids).delete()
+        _delete(ids)
         return _insert(credit_rows(build_journeys(ids, articles), articles, options))
 
 
 def rebuild_credits(batch: int = 500) -> int:
     """Recompute every company's stored credit, a batch of companies per transaction."""
     articles = article_facts()
-    AttributionCredit.objects.exclude(account_id__in=Account.objects.values("pk")).delete()
+    with transaction.atomic():
+        # Companies deleted since: their rows went with them (cascade); nothing else is stale.
+        _delete(list(AttributionCredit.objects.values_list("account_id", flat=True).distinct()
+                     .exclude(account_id__in=Account.objects.values("pk"))))  # fmt: skip
     return sum(materialise_accounts(ids, articles) for ids in account_batches(size=batch))
 
 

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db.models import Max, Q
 
 from analytics.attribution import INQUIRY, ORDER, Conversion, Journey, Touch
-from analytics.engagement import is_engaged
+from analytics.engagement import engaged_rule
 from analytics.models import Account, EventType, Inquiry, Order, RawEvent, Visitor
 from content.models import ArticlePage
 
@@ -97,7 +97,8 @@ def _reads(account_ids: list[int], articles: dict[int, ArticleFacts]) -> dict[in
             .annotate(active_ms=Max("engaged_ms"), scroll=Max("scroll_pct"))
             .values_list("pageview_id", "active_ms", "scroll")
         )
-        engaged = {pv for pv, active_ms, scroll in follow_ups if is_engaged(active_ms, scroll)}
+        rule = engaged_rule()
+        engaged = {pv for pv, active_ms, scroll in follow_ups if rule(active_ms, scroll)}
     reads: dict[int, list[Read]] = defaultdict(list)
     for event_id, visitor_id, page_id, channel, occurred_at in views.iterator(chunk_size=10_000):
         if page_id not in articles or (engaged is not None and event_id not in engaged):
