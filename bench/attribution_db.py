@@ -7,6 +7,7 @@ update after 1,000 new events. Run through ``bench/attribution.py --database sql
 import os
 import random
 import resource
+import shutil
 import tempfile
 import time
 import uuid
@@ -237,4 +238,6 @@ def run_database(kind: str, touches: int, conversions: int, seed: int, url: str 
     rewritten, seconds = timed(lambda: incremental(affected))
     rows.append((f"  the rolled-up day's hook: all {len(affected):,} companies read that day, "
                  f"{rewritten:,} rows", seconds, ""))  # fmt: skip
+    connection.close()
+    shutil.rmtree(var_dir, ignore_errors=True)  # the SQLite file is gigabytes
     return rows
