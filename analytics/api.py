@@ -1,10 +1,11 @@
-"""``/api/v1/analytics/``: live reading and share chains, for platform staff; sourcing returns,
-for staff and each supplier (session or API token); and ``/api/v1/inquiries/``, where buyers
-(and their own systems) send inquiries."""
+"""``/api/v1/analytics/``: live reading and share chains, for platform staff; sourcing returns
+and attribution, for staff and each supplier (session or API token; their own articles only);
+and ``/api/v1/inquiries/``, where buyers (and their own systems) send inquiries."""
 
 from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -25,9 +26,12 @@ from analytics.conversions import (
     record_inquiry,
     validate_inquiry,
 )
+from analytics.credits import STORED_MODELS
 from analytics.days import day_bounds
 from analytics.inbox import own_suppliers
 from analytics.journey_credits import order_credits
+from analytics.queries.attribution import BY as CREDIT_BY
+from analytics.queries.attribution import CreditQuery, stored_credit
 from analytics.queries.reading_now import reading_now
 from analytics.returns import BY, ReturnsQuery, ReturnsRow, sourcing_returns
 from analytics.shares import share_tree
@@ -241,4 +245,56 @@ def returns_view(
         "end": query.end.isoformat(),
         "by": query.by,
         "rows": [returns_row(row) for row in rows],
+    }
+
+
+# --- Attribution (stored credit; the `attribution` command computes the same numbers) -------
+
+
+class AttributionCreditOut(Schema):
+    conversions: float = Field(description="Share of conversions credited (sum of fractions)")
+    value: float = Field(description="Share of the conversions' revenue, CNY, unrounded")
+
+
+class AttributionOut(Schema):
+    models: dict[str, dict[str, dict[str, AttributionCreditOut]]] = Field(
+        description="model → conversion (inquiry, order) → article, supplier, material or "
+        "channel → credit; supplier users see credit on their own suppliers' articles only"
+    )
+
+
+@router.get(
+    "/attribution/",
+    auth=supplier_auth,
+    response={200: AttributionOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Attributed inquiries and revenue per article, supplier, material or channel",
+)
+def attribution_view(
+    request: HttpRequest,
+    model: Literal[(*STORED_MODELS, "all")] = "all",  # type: ignore[valid-type]
+    start: date | None = None,
+    end: date | None = None,
+    by: Literal[CREDIT_BY] = "article",  # type: ignore[valid-type]
+) -> tuple[int, dict]:
+    """Credit of the conversions whose local day lies in [start, end], from the stored rows
+    (Markov is computed by the ``attribution`` command only: it cannot be stored per company).
+    Platform staff see every article; a supplier's users (session or API token) their own
+    suppliers' articles only."""
+    if start and end and start > end:
+        detail = [{"field": "end", "message": "must not be before start"}]
+        return 400, {"error": "invalid_input", "detail": detail}
+    scope = reader_suppliers(request)
+    suppliers = None if scope is None else sorted(scope)
+    models = STORED_MODELS if model == "all" else (model,)
+    credit = stored_credit(CreditQuery(models, start, end, by, suppliers))
+    return 200, {
+        "models": {
+            name: {
+                kind: {
+                    key: {"conversions": c.conversions, "value": c.value} for key, c in rows.items()
+                }
+                for kind, rows in kinds.items()
+            }
+            for name, kinds in credit.items()
+        }
     }

@@ -30,7 +30,7 @@ A conversion with no counted touch is unattributed under every model (counted in
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -253,6 +253,42 @@ RULES = {
     "linear": linear_weights,
     "u_shaped": u_shaped_weights,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class TouchWeights:
+    """One conversion's counted touches (in order) and their weights under one model."""
+
+    conversion: Conversion
+    model: str
+    touches: Sequence[Touch]
+    weights: Sequence[float]
+
+
+def conversion_weights(journey: Journey, options: Options = Options()) -> Iterator[TouchWeights]:
+    """Every conversion's touch weights under each requested rule-based model (not Markov),
+    by the same rules ``attribute_journeys`` sums per article; for storing credit per touch
+    (contact, channel) rather than per article. Conversions with no counted touch yield nothing.
+    """
+    collector = _Collector(options)
+    timeline = _Timeline.of(journey)
+    events = sorted(journey.events, key=lambda event: event.ts)
+    inquiries = [event.ts.timestamp() for event in events if event.kind == INQUIRY]
+    for event in events:
+        if event.kind not in (INQUIRY, ORDER):
+            raise ValueError(f"a conversion is an inquiry or an order, not {event.kind!r}")
+        at = event.ts.timestamp()
+        start, end = timeline.window(at, collector.lookback)
+        if start == end:
+            continue
+        lead = -1
+        if event.kind == ORDER and "w_shaped" in collector.rules:
+            lead = _lead_position(timeline, start, at, inquiries)
+        touches = timeline.touches[start:end]
+        for model in collector.rules:
+            weights = collector.weights(model, timeline, (start, end), at, lead)
+            if weights is not None:
+                yield TouchWeights(event, model, touches, weights)
 
 
 def attribute_journeys(journeys: Iterable[Journey], options: Options = Options()) -> Attribution:

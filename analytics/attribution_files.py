@@ -192,6 +192,35 @@ def _number(value: float) -> float | int:
     return int(value) if math.isfinite(value) and value.is_integer() else value
 
 
+def _touch_json(touch: Touch) -> dict:
+    article = int(touch.article) if touch.article.isdigit() else touch.article
+    return {"contact": touch.contact, "article": article, "ts": touch.ts.isoformat()}
+
+
+def _event_json(event: Conversion) -> dict:
+    data: dict = {"type": event.kind, "ts": event.ts.isoformat()}
+    if event.contact:
+        data["contact"] = event.contact
+    if event.kind == ORDER:
+        data["value"] = _number(float(event.value))
+    return data
+
+
+def journey_line(journey: Journey) -> str:
+    """One journey as a line of the journey file (``parse_journey`` reads it back the same):
+    touches in journey order, times with their microseconds and offset."""
+    touches = sorted(journey.touches, key=lambda t: (t.ts, t.contact, t.article))
+    events = sorted(journey.events, key=lambda e: (e.ts, e.kind))
+    return json.dumps(
+        {
+            "account": journey.account,
+            "touches": [_touch_json(touch) for touch in touches],
+            "events": [_event_json(event) for event in events],
+        },
+        ensure_ascii=False,
+    )
+
+
 def attribution_json(result: Attribution) -> dict:
     """``{"models": {model: {conversion: {article: {"conversions", "value"[, removal effects]}}}}}``
     with articles in string order."""

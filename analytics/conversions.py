@@ -20,6 +20,7 @@ from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as NumberError
 
+from analytics.credits import enqueue_attribution
 from analytics.enrich import truncate_ip
 from analytics.identity import identify, survivor
 from analytics.models import Inquiry, InquiryUnit
@@ -312,6 +313,7 @@ def record_inquiry(cleaned: dict[str, Any], origin: InquiryOrigin) -> tuple[Inqu
         **{f: cleaned[f] for f in FIELDS if f not in ("page_id", "supplier")},
     )
     transaction.on_commit(lambda: _notify(inquiry.pk))
+    enqueue_attribution([inquiry.account_id])
     return inquiry, True
 
 

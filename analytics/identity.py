@@ -11,6 +11,7 @@ from django.db.models import Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from analytics.credits import enqueue_attribution
 from analytics.models import Account, Contact, IdentityChange, RawEvent, Visitor
 
 # Mailbox providers: an address there says nothing about the buyer's company.
@@ -234,7 +235,8 @@ def _move(
         visitor.contact = contact
         visitor.save(update_fields=["contact"])
     ids = [v.visitor_id for v in visitors]
-    # Only the companies visitors left and joined change; the day's other rows stay as they are.
+    # Only the companies visitors left and joined change; the day's other rows stay as they are,
+    # and both companies re-attribute (the reads move from one to the other).
     contacts = before | {contact.pk if contact else None}
     accounts = set(
         Contact.objects.filter(pk__in=contacts - {None}, account__isnull=False).values_list(
@@ -242,6 +244,7 @@ def _move(
         )
     )
     transaction.on_commit(lambda: reroll_visitor_days(ids, accounts))
+    enqueue_attribution(accounts)
 
 
 def visitor_days(visitor_ids: list[str]) -> list[date]:

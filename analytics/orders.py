@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
+from analytics.credits import enqueue_attribution
 from analytics.identity import IdentityError, company_account, identify_contact, normalize_email
 from analytics.models import (
     REVENUE_STATUSES,
@@ -314,7 +315,9 @@ def save_order(data: OrderData, source: str) -> Recorded:
     if order is None:
         try:
             with transaction.atomic():
-                return Recorded(_create(data, source), True, True)
+                order = _create(data, source)
+            enqueue_attribution([order.account_id])
+            return Recorded(order, True, True)
         except IntegrityError:  # a concurrent delivery of the same order created it first
             order = Order.objects.select_for_update().filter(order_id=data.order_id).first()
             if order is None:
@@ -327,9 +330,12 @@ def save_order(data: OrderData, source: str) -> Recorded:
     identity = {"buyer_company", "credit_code", "contact_email", "contact_phone"}
     for key in changed:
         setattr(order, key, wanted[key])
+    before = order.account_id
     if identity & set(changed):
         order.account, order.contact = _buyer(data)
     order.save()
+    # A new status (a refund: revenue 0), amount, time or buyer changes the credit it gave.
+    enqueue_attribution([before, order.account_id])
     if {"status", "amount"} & set(changed):
         OrderStatusChange.objects.create(
             order=order, status=order.status, amount=order.amount, source=source

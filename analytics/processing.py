@@ -9,8 +9,10 @@ from datetime import date, datetime, timedelta
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from analytics.credits import enqueue_attribution
 from analytics.days import day_bounds, local_day
 from analytics.identity import link_user_visitors
+from analytics.journeys import accounts_read_between
 from analytics.models import RawEvent, RollupMark
 from analytics.privacy import purge_horizon
 from analytics.queries.cache import bump_dashboard_version
@@ -37,6 +39,7 @@ def process_day(day: date) -> bool:
     build_sessions(day)
     rollup_day(day)
     bump_dashboard_version()
+    enqueue_attribution(accounts_read_between(start, end))
     return True
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from celery import shared_task
 from django.db import IntegrityError, OperationalError
 
-from analytics import inquiry_mail, privacy, processing
+from analytics import credits, inquiry_mail, privacy, processing
 
 # IntegrityError: two runs over the same day inserting at once; the retry recomputes the day.
 RETRY = {
@@ -51,3 +51,9 @@ def purge_expired_events() -> dict[str, int]:
 )
 def send_inquiry_notice(inquiry_id: int) -> int:
     return inquiry_mail.send_inquiry_notice(inquiry_id)
+
+
+@shared_task(**RETRY)
+def attribute_accounts(account_ids: list[int]) -> int:
+    """Recompute these buyer companies' stored attribution credit (idempotent)."""
+    return credits.materialise_accounts(account_ids)

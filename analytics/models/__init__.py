@@ -1,5 +1,6 @@
 """Analytics models, re-exported so callers import from ``analytics.models``."""
 
+from analytics.models.attribution import AttributionCredit
 from analytics.models.conversions import Inquiry, InquiryStatus, InquiryUnit
 from analytics.models.events import EventType, FilteredHit, RawEvent
 from analytics.models.identity import Account, Contact, IdentityChange, Visitor
@@ -23,6 +24,7 @@ from analytics.models.rollups import (
 __all__ = [
     "REVENUE_STATUSES",
     "Account",
+    "AttributionCredit",
     "Contact",
     "ContentCost",
     "DailyRollup",

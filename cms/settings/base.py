@@ -263,6 +263,8 @@ ANALYTICS_ENGAGED_SCROLL_PCT = env("ANALYTICS_ENGAGED_SCROLL_PCT", 75, cast=int)
 ANALYTICS_SESSION_GAP_MINUTES = env("ANALYTICS_SESSION_GAP_MINUTES", 30, cast=int)
 # Raw events older than this are purged daily; sessions and rollups stay. 0 keeps them forever.
 ANALYTICS_RAW_RETENTION_DAYS = env("ANALYTICS_RAW_RETENTION_DAYS", 395, cast=int)
+# Attribution's touchpoints: "engaged" reads (the rule above) or every article "views".
+ATTRIBUTION_TOUCHES = env("ATTRIBUTION_TOUCHES", "engaged")
 
 # Inquiries (analytics/conversions.py): accepted per client address and per contact, per window.
 # Written "<count>/<n><s|m|h|d>", e.g. "20/h" or "5/10m".

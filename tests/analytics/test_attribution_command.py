@@ -248,11 +248,11 @@ def test_a_paths_file_without_the_required_columns_is_refused(tmp_path, capsys) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "reading the database is not built yet: give --journeys or --paths"),
+        (["--start", "2026-03-09", "--end", "2026-03-08"], "--start must not be after --end"),
         (["--journeys", "/nonexistent.jsonl"], "/nonexistent.jsonl: no such file"),
         (["--paths", "p.csv", "--lookback-days", "30"], "--lookback-days and --half-life-days"),
     ],
-    ids=["no source", "missing file", "lookback with paths"],
+    ids=["period backwards", "missing file", "lookback with paths"],
 )
 def test_refusals(args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):

@@ -1,8 +1,10 @@
-"""``attribution``: credit per article from a journey file or a paths file, as a table or JSON."""
+"""``attribution``: credit per article (supplier, material, channel) from the database, a journey
+file or a paths file, as a table or JSON; exports the database's journeys; rebuilds the stored
+credit."""
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,7 +20,15 @@ from analytics.attribution import (
     attribute_journeys,
     attribute_paths,
 )
-from analytics.attribution_files import attribution_json, read_journeys, read_paths
+from analytics.attribution_files import (
+    attribution_json,
+    journey_line,
+    read_journeys,
+    read_paths,
+)
+from analytics.credits import rebuild_credits
+from analytics.journeys import all_journeys
+from analytics.queries.attribution import BY, CreditQuery, computed_credit
 from content.importers import ImportFileError, ImportProblem, read_lines
 
 
@@ -35,8 +45,10 @@ def _positive(kind: type) -> Callable[[str], float]:
 
 class Command(BaseCommand):
     help = (
-        "Attribute inquiries and orders to articles: --journeys FILE.jsonl (one buyer company "
-        "a line) or --paths FILE.csv (ChannelAttribution's aggregated paths)."
+        "Attribute inquiries and orders to articles: from the database (--start, --end, --by), "
+        "--journeys FILE.jsonl (one buyer company a line) or --paths FILE.csv "
+        "(ChannelAttribution's aggregated paths); --export-journeys FILE.jsonl writes the "
+        "database's journeys; --rebuild recomputes the stored credit."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -52,8 +64,28 @@ class Command(BaseCommand):
             "--half-life-days", type=_positive(float), help=f"Time-decay, default {HALF_LIFE.days}."
         )
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
+        parser.add_argument("--start", type=date.fromisoformat, help="Conversions from this day.")
+        parser.add_argument("--end", type=date.fromisoformat, help="... to this day (included).")
+        parser.add_argument("--by", choices=BY, default="article", help="Database: sum credit by.")
+        source.add_argument(
+            "--export-journeys", type=Path, help="Write the database's journeys (JSON Lines)."
+        )
+        source.add_argument(
+            "--rebuild", action="store_true", help="Recompute every company's stored credit."
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["rebuild"]:
+            self.stdout.write(f"{rebuild_credits():,} credit row(s) stored")
+            return
+        if options["export_journeys"]:
+            self.export_journeys(options["export_journeys"])
+            return
+        database = not (options["paths"] or options["journeys"])
+        if not database and (options["start"] or options["end"] or options["by"] != "article"):
+            raise CommandError("--start, --end and --by read the database, not a file")
+        if options["start"] and options["end"] and options["start"] > options["end"]:
+            raise CommandError("--start must not be after --end")
         models = MODELS if options["model"] == "all" else (options["model"],)
         settings = Options(
             models=models,
@@ -65,22 +97,27 @@ class Command(BaseCommand):
             if options["lookback_days"] or options["half_life_days"]:
                 raise CommandError("--lookback-days and --half-life-days need journeys, not paths")
             result = self.attribute_path_file(options["paths"], settings)
+        elif options["journeys"]:
+            result = attribute_journeys(self.read_journey_file(options["journeys"]), settings)
         else:
-            journeys = (
-                self.read_journey_file(options["journeys"])
-                if options["journeys"]
-                else self.journeys_from_database(options)
-            )
-            result = attribute_journeys(journeys, settings)
+            query = CreditQuery(models, options["start"], options["end"], options["by"])
+            result = computed_credit(query, settings)
         if options["json"]:
             self.stdout.write(json.dumps(attribution_json(result), ensure_ascii=False))
         else:
             self.stdout.write(render_table(result))
 
-    def journeys_from_database(self, options: dict) -> list[Journey]:
-        """Hook for the database mode (--start/--end/--by, --export-journeys): build the same
-        ``Journey`` objects from engaged reads, inquiries and orders and return them here."""
-        raise CommandError("reading the database is not built yet: give --journeys or --paths")
+    def export_journeys(self, file: Path) -> None:
+        """Every company's journey, one a line, in the journey file's format (article = page id)."""
+        try:
+            with file.open("w", encoding="utf-8") as out:
+                count = 0
+                for journey in all_journeys():
+                    out.write(journey_line(journey) + "\n")
+                    count += 1
+        except OSError as exc:
+            raise CommandError(f"{file}: {exc.strerror}") from exc
+        self.stdout.write(f"{count:,} journey(s) written to {file}")
 
     def read_journey_file(self, file: Path) -> list[Journey]:
         try:

@@ -1,0 +1,161 @@
+"""Journeys from the database: each buyer company's reads of articles, inquiries and orders as
+the pure attribution layer's ``Journey`` objects (so files, the command and the database share
+one set of models).
+
+A touch is a pageview of an article page by any browser linked to a contact of the company,
+at its server-stamped time; by default only engaged reads count (``analytics.engagement``'s
+rule over the pageview's follow-up events, as rollups apply it), ``ATTRIBUTION_TOUCHES=views``
+counts every view. The page id is trustworthy: /collect stores the page the url resolves to,
+never the page id a client claims (``analytics.pages``, counted as FilteredHit ``page-id``).
+Rollups read follow-ups only up to 6 hours past the end of the pageview's day (they recompute by
+day); here a follow-up counts whenever it arrived. Identity is read as it stands now, so a
+browser linked later brings its earlier reads into the company's journey.
+
+Events are inquiries (at ``created_at``) and orders (at ``ordered_at``, worth their revenue:
+the amount, or 0 once cancelled or refunded). Accounts, contacts and articles are their ids
+as strings. Everything is read a batch of companies at a time, a few queries per batch.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Max, Q
+
+from analytics.attribution import INQUIRY, ORDER, Conversion, Journey, Touch
+from analytics.engagement import engaged_rule
+from analytics.models import Account, EventType, Inquiry, Order, RawEvent, Visitor
+from content.models import ArticlePage
+
+# Companies per batch: bounds the IN lists (SQLite allows 32,766 parameters) and the memory
+# one batch's reads take.
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Read(Touch):
+    """A touch that also knows the channel its pageview came through."""
+
+    channel: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event(Conversion):
+    """A conversion that also knows which inquiry or order it is."""
+
+    id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    supplier_id: int | None
+    material_ids: tuple[int, ...]
+
+
+def article_facts() -> dict[int, ArticleFacts]:
+    """Every article page's supplier and materials (two queries)."""
+    materials: dict[int, list[int]] = defaultdict(list)
+    links = ArticlePage.materials.through.objects.order_by("material_id")
+    for article_id, material_id in links.values_list("articlepage_id", "material_id"):
+        materials[article_id].append(material_id)
+    return {
+        pk: ArticleFacts(supplier_id, tuple(materials.get(pk, ())))
+        for pk, supplier_id in ArticlePage.objects.values_list("pk", "supplier_id")
+    }
+
+
+def account_batches(account_ids: Iterable[int] | None = None, size: int = BATCH) -> Iterator[list]:
+    """The given companies (or every one) in sorted batches of ``size``."""
+    ids = sorted(set(account_ids)) if account_ids is not None else None
+    if ids is None:
+        ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _reads(account_ids: list[int], articles: dict[int, ArticleFacts]) -> dict[int, list[Read]]:
+    """Each company's touches: its contacts' article pageviews (engaged ones unless
+    ``ATTRIBUTION_TOUCHES`` is ``views``)."""
+    people = {
+        visitor_id: (contact_id, account_id)
+        for visitor_id, contact_id, account_id in Visitor.objects.filter(
+            contact__account_id__in=account_ids
+        ).values_list("visitor_id", "contact_id", "contact__account_id")
+    }
+    browsers = Visitor.objects.filter(contact__account_id__in=account_ids).values("visitor_id")
+    views = RawEvent.objects.filter(
+        type=EventType.PAGEVIEW, visitor_id__in=browsers, page_id__isnull=False
+    ).values_list("event_id", "visitor_id", "page_id", "channel", "occurred_at")
+    engaged = None
+    if settings.ATTRIBUTION_TOUCHES != "views":
+        follow_ups = (
+            RawEvent.objects.filter(visitor_id__in=browsers, pageview_id__isnull=False)
+            .exclude(type=EventType.PAGEVIEW)
+            .values("pageview_id")
+            .annotate(active_ms=Max("engaged_ms"), scroll=Max("scroll_pct"))
+            .values_list("pageview_id", "active_ms", "scroll")
+        )
+        rule = engaged_rule()
+        engaged = {pv for pv, active_ms, scroll in follow_ups if rule(active_ms, scroll)}
+    reads: dict[int, list[Read]] = defaultdict(list)
+    for event_id, visitor_id, page_id, channel, occurred_at in views.iterator(chunk_size=10_000):
+        if page_id not in articles or (engaged is not None and event_id not in engaged):
+            continue
+        contact_id, account_id = people[visitor_id]
+        reads[account_id].append(Read(str(contact_id), str(page_id), occurred_at, channel))
+    return reads
+
+
+def _events(account_ids: list[int]) -> dict[int, list[Event]]:
+    """Each company's inquiries and orders (orders worth their revenue)."""
+    events: dict[int, list[Event]] = defaultdict(list)
+    inquiries = Inquiry.objects.filter(
+        Q(account_id__in=account_ids) | Q(account__isnull=True, contact__account_id__in=account_ids)
+    ).values_list("pk", "account_id", "contact__account_id", "contact_id", "created_at")
+    for pk, account_id, contact_account_id, contact_id, created_at in inquiries:
+        contact = "" if contact_id is None else str(contact_id)
+        events[account_id or contact_account_id].append(Event(INQUIRY, contact, created_at, 0, pk))
+    orders = (
+        Order.objects.with_revenue()
+        .filter(account_id__in=account_ids)
+        .values_list("pk", "account_id", "contact_id", "ordered_at", "revenue")
+    )
+    for pk, account_id, contact_id, ordered_at, revenue in orders:
+        contact = "" if contact_id is None else str(contact_id)
+        events[account_id].append(Event(ORDER, contact, ordered_at, revenue, pk))
+    return events
+
+
+def build_journeys(
+    account_ids: list[int], articles: dict[int, ArticleFacts] | None = None
+) -> list[Journey]:
+    """The journeys of these companies (one batch: a few queries), in account id order; a
+    company with neither reads nor conversions has none."""
+    articles = article_facts() if articles is None else articles
+    reads, events = _reads(account_ids, articles), _events(account_ids)
+    return [
+        Journey(str(account_id), reads.get(account_id, []), events.get(account_id, []))
+        for account_id in sorted(set(reads) | set(events))
+    ]
+
+
+def all_journeys(account_ids: Iterable[int] | None = None) -> Iterator[Journey]:
+    """Journeys of the given companies (or all), a batch at a time."""
+    articles = article_facts()
+    for batch in account_batches(account_ids):
+        yield from build_journeys(batch, articles)
+
+
+def accounts_read_between(start: datetime, end: datetime) -> list[int]:
+    """The companies whose contacts' browsers viewed a page in [start, end): the ones a
+    recomputed day can change the journeys of."""
+    browsers = RawEvent.objects.filter(
+        type=EventType.PAGEVIEW, occurred_at__gte=start, occurred_at__lt=end
+    ).values("visitor_id")
+    return list(
+        Visitor.objects.filter(visitor_id__in=browsers, contact__account_id__isnull=False)
+        .values_list("contact__account_id", flat=True)
+        .distinct()
+    )
