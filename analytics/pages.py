@@ -35,7 +35,10 @@ class PageResolver:
     def page_id(self, url: str) -> int | None:
         """The id of the live page at ``url``, or None when no live page is there."""
         parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:  # a port out of range: no page of ours is there
+            return None
         key = ((parts.hostname or "").lower(), port, parts.path or "/")
         if key not in self.paths:
             self.paths[key] = _find_live_page(*key)
