@@ -10,11 +10,13 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session as LoginSession
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from analytics.conversions import inquiry_phone
 from analytics.days import day_bounds, local_day
@@ -139,6 +141,7 @@ def personal_rows(person: Person) -> dict[str, models.QuerySet]:
             | Q(contact_id__in=contacts)
             | Q(previous_contact_id__in=contacts)
         ),
+        _admin_log_of(person),
         RawEvent.objects.filter(Q(visitor_id__in=visitors) | Q(user_id__in=person.user_ids)),
         Session.objects.filter(visitor_id__in=visitors),
         Visitor.objects.filter(visitor_id__in=visitors),
@@ -146,6 +149,17 @@ def personal_rows(person: Person) -> dict[str, models.QuerySet]:
         get_user_model().objects.filter(pk__in=person.user_ids),
     ]
     return {qs.model._meta.label: qs.order_by("pk") for qs in querysets}
+
+
+def _admin_log_of(person: Person) -> models.QuerySet:
+    """Wagtail's admin log of the person's contacts and login: an admin create or edit writes
+    a row whose label is the contact's name, email or phone (the user's name)."""
+    kinds = ContentType.objects.get_for_models(Contact, get_user_model())
+    about = Q(pk__in=[])
+    for model, ids in ((Contact, person.contact_ids), (get_user_model(), person.user_ids)):
+        if ids:
+            about |= Q(content_type=kinds[model], object_id__in=[str(i) for i in ids])
+    return ModelLogEntry.objects.filter(about)
 
 
 def _e164(phones: list[str]) -> list[str]:

@@ -13,8 +13,11 @@ from django.contrib.sessions.models import Session as LoginSession
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, models
 from django.db.models import Q
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
+from wagtail.models import ModelLogEntry
 from wagtail.rich_text import RichText
 
 from analytics.backfill import import_events
@@ -113,7 +116,20 @@ def person(client, supplier_a, materials, django_user_model) -> Contact:
     client.force_login(user)
     client.get("/")
     by_email.refresh_from_db()  # the login filled in its user
+    _edit_in_the_admin(by_email, django_user_model)
     return by_email
+
+
+def _edit_in_the_admin(contact: Contact, django_user_model) -> None:
+    """Staff correct the contact in the admin: Wagtail logs the edit under the contact's name."""
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_superuser("privacy-staff", "s@yaoyun.cn"))
+    response = staff.post(
+        reverse("buyer_contacts:edit", args=[contact.pk]),
+        {"name": NAME, "email": EMAIL, "phone": "", "account": contact.account_id},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert ModelLogEntry.objects.filter(label__contains=NAME).exists()
 
 
 def _inquire(page, browser: str) -> Inquiry:
@@ -209,6 +225,7 @@ def test_export_holds_every_row_of_every_table_that_stores_the_person(person):
         "analytics.Order",
         "search.SearchLog",
         "auth.User",
+        "wagtailcore.ModelLogEntry",
     } <= set(holding)  # fmt: skip  (the scan does find them)
     for label, rows in holding.items():
         model = apps.get_model(label)
