@@ -33,6 +33,7 @@ from analytics.models import (
     ShareToken,
     Visitor,
 )
+from content.visitors import CONTACT_DETAILS
 from search.models import SearchClick, SearchLog
 
 PURGE_BATCH = 5000
@@ -43,8 +44,6 @@ INQUIRY_PERSONAL = {"contact": None, "visitor_id": "", "contact_name": "", "phon
                     "email": "", "message": "", "notes": "", "ip_prefix": ""}  # fmt: skip
 # Columns never exported: a login's password hash answers no question about the person.
 SECRET_FIELDS = {"password"}
-# A search whose text holds an email address or a phone number names a person, not a demand.
-CONTACT_DETAILS = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|[0-9]{7,}"
 
 
 class PrivacyError(Exception):
@@ -308,8 +307,9 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
 
 
 def expire_search_logs(now: datetime | None = None) -> tuple[int, int]:
-    """Searches older than the retention keep their text for demand counts but lose the visitor
-    and daily ids; those whose text holds an email or a phone number are deleted (clicks with them).
+    """Searches older than the retention keep their text for demand counts but lose the visitor,
+    daily and network ids; those whose text holds an email or a phone number are deleted (with
+    their clicks).
 
     Only the days since the previous run are read, so the regular expression never rescans
     the whole log. Returns (deleted, unlinked).
@@ -322,8 +322,10 @@ def expire_search_logs(now: datetime | None = None) -> tuple[int, int]:
     if since:
         expired = expired.filter(created_at__gte=since)
     deleted = expired.filter(query__regex=CONTACT_DETAILS).delete()[1].get(SearchLog._meta.label, 0)
-    # The server's daily id is pseudonymous too: it goes with the visitor id.
-    unlinked = expired.exclude(visitor_id="", daily_id="").update(visitor_id="", daily_id="")
+    # The server's daily and network ids are pseudonymous too: they go with the visitor id.
+    unlinked = expired.exclude(visitor_id="", daily_id="", network_id="").update(
+        visitor_id="", daily_id="", network_id=""
+    )
     return deleted, unlinked
 
 

@@ -447,6 +447,7 @@ def _search_log(query: str, visitor: str, age_days: int) -> SearchLog:
         latency_ms=1.0,
         visitor_id=visitor,
         daily_id=f"daily-{visitor}" if visitor else "",
+        network_id="n-0123456789abcdef01234567",  # known even without a cookie
     )
     SearchLog.objects.filter(pk=log.pk).update(created_at=timezone.now() - timedelta(days=age_days))
     SearchClick.objects.create(log=log, page_id=7, position=0)
@@ -458,19 +459,23 @@ def test_retention_unlinks_old_searches_from_visitors_and_drops_contact_details(
     old = _search_log("岷县黄芪", "visitor-old1", age_days=40)
     phone = _search_log("黄芪 电话 13800001234", "visitor-old2", age_days=40)
     mail = _search_log("黄芪 buyer@old-buyer.cn", "", age_days=40)
+    anonymous = _search_log("党参", "", age_days=40)
     recent = _search_log("当归 13800001234", "visitor-new1", age_days=5)
 
     result = purge_expired_events()
     again = purge_expired()
 
-    assert result == {"events": 0, "search_logs_deleted": 2, "search_logs_unlinked": 1}
+    assert result == {"events": 0, "search_logs_deleted": 2, "search_logs_unlinked": 2}
     assert again == {"events": 0, "search_logs_deleted": 0, "search_logs_unlinked": 0}
-    rows = SearchLog.objects.values_list("pk", "visitor_id", "daily_id")
-    assert {pk: (visitor, daily) for pk, visitor, daily in rows} == {
-        old.pk: ("", ""), recent.pk: ("visitor-new1", "daily-visitor-new1"),
+    rows = SearchLog.objects.values_list("pk", "visitor_id", "daily_id", "network_id")
+    assert {pk: ids for pk, *ids in rows} == {
+        old.pk: ["", "", ""], anonymous.pk: ["", "", ""],
+        recent.pk: ["visitor-new1", "daily-visitor-new1", "n-0123456789abcdef01234567"],
     }  # fmt: skip
     assert not SearchLog.objects.filter(pk__in=[phone.pk, mail.pk]).exists()
-    assert sorted(SearchClick.objects.values_list("log_id", flat=True)) == [old.pk, recent.pk]
+    assert sorted(SearchClick.objects.values_list("log_id", flat=True)) == [
+        old.pk, anonymous.pk, recent.pk,
+    ]  # fmt: skip
     assert RetentionPurge.objects.count() == 2
 
 
