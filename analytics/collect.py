@@ -1,5 +1,6 @@
 """The edge of analytics: stamp validated events with server facts and make them durable."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -117,27 +118,37 @@ def record_events(events: list[dict[str, Any]], origin: Origin) -> int:
         return 0
     corrected = correct_page_ids(events)
     rows = [stamp(event, origin) for event in events]
+    # Rare, so checked apart from the hot path: a re-sent batch counts its corrections once.
+    stored = set(RawEvent.objects.filter(event_id__in=corrected).values_list("event_id", flat=True))
     insert_events(rows)
-    if corrected:
+    if new := len(set(corrected) - stored):
         FilteredHit.objects.create(
-            day=timezone.localdate(origin.received_at), reason=PAGE_ID_CORRECTED, events=corrected
+            day=timezone.localdate(origin.received_at), reason=PAGE_ID_CORRECTED, events=new
         )
     return len(rows)
 
 
-def correct_page_ids(events: list[dict[str, Any]]) -> int:
-    """Give every event the id of the live page its url shows (None when there is none).
+def correct_page_ids(events: list[dict[str, Any]]) -> list[uuid.UUID]:
+    """Give every event the id of the live page its url shows, and return the event ids of
+    those whose claimed page_id was replaced.
 
     The client's page_id is a claim anyone can make up (inflating another supplier's article);
     the url is what the reader had open. A mismatch is corrected rather than refused, so a real
-    reader's event is never lost to a stale page (an article moved while the tab stayed open).
-    Returns how many events claimed a page their url is not.
+    reader's event is never lost. Exactly:
+
+    - the url shows a live page: the event gets that page's id (a replaced claim is counted);
+    - the url shows no live page and the claimed page is live and a Wagtail redirect leads from
+      the url's path to it (the article moved while the reader's tab stayed open): the claim is
+      kept and not counted;
+    - otherwise the event gets no page (None; a claim, if there was one, is counted).
     """
-    resolver, corrected = PageResolver(), 0
+    resolver, corrected = PageResolver(), []
     for event in events:
         claimed, actual = event.get("page_id"), resolver.page_id(event["url"])
+        if actual is None and claimed is not None and resolver.redirects_to(event["url"], claimed):
+            actual = claimed
         if claimed is not None and claimed != actual:
-            corrected += 1
+            corrected.append(event["event_id"])
         event["page_id"] = actual
     return corrected
 

@@ -10,11 +10,13 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session as LoginSession
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from analytics.conversions import inquiry_phone
 from analytics.days import day_bounds, local_day
@@ -31,6 +33,7 @@ from analytics.models import (
     ShareToken,
     Visitor,
 )
+from content.visitors import CONTACT_DETAILS
 from search.models import SearchClick, SearchLog
 
 PURGE_BATCH = 5000
@@ -41,8 +44,6 @@ INQUIRY_PERSONAL = {"contact": None, "visitor_id": "", "contact_name": "", "phon
                     "email": "", "message": "", "notes": "", "ip_prefix": ""}  # fmt: skip
 # Columns never exported: a login's password hash answers no question about the person.
 SECRET_FIELDS = {"password"}
-# A search whose text holds an email address or a phone number names a person, not a demand.
-CONTACT_DETAILS = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|[0-9]{7,}"
 
 
 class PrivacyError(Exception):
@@ -139,6 +140,7 @@ def personal_rows(person: Person) -> dict[str, models.QuerySet]:
             | Q(contact_id__in=contacts)
             | Q(previous_contact_id__in=contacts)
         ),
+        _admin_log_of(person),
         RawEvent.objects.filter(Q(visitor_id__in=visitors) | Q(user_id__in=person.user_ids)),
         Session.objects.filter(visitor_id__in=visitors),
         Visitor.objects.filter(visitor_id__in=visitors),
@@ -146,6 +148,17 @@ def personal_rows(person: Person) -> dict[str, models.QuerySet]:
         get_user_model().objects.filter(pk__in=person.user_ids),
     ]
     return {qs.model._meta.label: qs.order_by("pk") for qs in querysets}
+
+
+def _admin_log_of(person: Person) -> models.QuerySet:
+    """Wagtail's admin log of the person's contacts and login: an admin create or edit writes
+    a row whose label is the contact's name, email or phone (the user's name)."""
+    kinds = ContentType.objects.get_for_models(Contact, get_user_model())
+    about = Q(pk__in=[])
+    for model, ids in ((Contact, person.contact_ids), (get_user_model(), person.user_ids)):
+        if ids:
+            about |= Q(content_type=kinds[model], object_id__in=[str(i) for i in ids])
+    return ModelLogEntry.objects.filter(about)
 
 
 def _e164(phones: list[str]) -> list[str]:
@@ -294,8 +307,9 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
 
 
 def expire_search_logs(now: datetime | None = None) -> tuple[int, int]:
-    """Searches older than the retention keep their text for demand counts but lose the visitor
-    and daily ids; those whose text holds an email or a phone number are deleted (clicks with them).
+    """Searches older than the retention keep their text for demand counts but lose the visitor,
+    daily and network ids; those whose text holds an email or a phone number are deleted (with
+    their clicks).
 
     Only the days since the previous run are read, so the regular expression never rescans
     the whole log. Returns (deleted, unlinked).
@@ -308,8 +322,10 @@ def expire_search_logs(now: datetime | None = None) -> tuple[int, int]:
     if since:
         expired = expired.filter(created_at__gte=since)
     deleted = expired.filter(query__regex=CONTACT_DETAILS).delete()[1].get(SearchLog._meta.label, 0)
-    # The server's daily id is pseudonymous too: it goes with the visitor id.
-    unlinked = expired.exclude(visitor_id="", daily_id="").update(visitor_id="", daily_id="")
+    # The server's daily and network ids are pseudonymous too: they go with the visitor id.
+    unlinked = expired.exclude(visitor_id="", daily_id="", network_id="").update(
+        visitor_id="", daily_id="", network_id=""
+    )
     return deleted, unlinked
 
 

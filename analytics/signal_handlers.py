@@ -1,6 +1,7 @@
-"""Page and site lifecycle receivers of analytics: /collect's URL → page map goes stale."""
+"""Page, site and redirect lifecycle receivers: /collect's URL → page map goes stale."""
 
 from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site, get_page_models
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -12,6 +13,10 @@ def connect() -> None:
         signal.connect(forget_page_paths, dispatch_uid=f"analytics-paths-{signal!r}")
     post_save.connect(forget_page_paths, sender=Site, dispatch_uid="analytics-paths-site")
     post_delete.connect(forget_page_paths, sender=Site, dispatch_uid="analytics-paths-site-d")
+    post_save.connect(forget_page_paths, sender=Redirect, dispatch_uid="analytics-paths-redirect")
+    post_delete.connect(
+        forget_page_paths, sender=Redirect, dispatch_uid="analytics-paths-redirect-d"
+    )
     # Per page model, never for every sender: a receiver for every model makes Django load each
     # row before deleting it (no fast delete), which slowed bulk deletes of rollups and credit.
     for model in get_page_models():

@@ -143,7 +143,7 @@ def _share_token(request: HttpRequest) -> str:
 def _form_page(request: HttpRequest, form: InquiryForm, status: int) -> TemplateResponse:
     page_id = str(form["page_id"].value() or "")
     source = None
-    if page_id.isdigit():
+    if page_id.isascii() and page_id.isdigit():  # "²" is a digit int() refuses
         source = Page.objects.live().filter(pk=page_id).specific().first()
     supplier = getattr(source, "supplier", None) or (
         source if isinstance(source, SupplierPage) else None

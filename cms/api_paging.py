@@ -11,6 +11,6 @@ class BoundedPagination(WagtailPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         offset = request.GET.get("offset", "0")
-        if offset.isdigit() and int(offset) > MAX_OFFSET:
+        if offset.isascii() and offset.isdigit() and int(offset) > MAX_OFFSET:
             raise BadRequestError(f"offset must be at most {MAX_OFFSET}")
         return super().paginate_queryset(queryset, request, view)

@@ -290,16 +290,14 @@ def clean_body_html(html: str) -> str:
 def merge_body(body: StreamValue, html: str) -> StreamValue:
     """``body``'s blocks with the file's text in the block the import owns; the others kept.
 
-    The owned block is the rich-text block with ``IMPORTED_BLOCK_ID``. An article imported
-    before block ids were set has none: its first block, when rich text, is the one the old
-    import wrote. With no owned block (a new article, or one whose imported text an editor
-    deleted), the text goes first.
+    The owned block is the rich-text block with ``IMPORTED_BLOCK_ID`` (articles imported before
+    the id existed got it from migration content 0006). With no owned block (a new article, or
+    one whose imported text an editor deleted), the text goes first and every block is kept:
+    a paragraph the editor wrote is never taken for the import's.
     """
     blocks = [(block.block_type, block.value, block.id) for block in body]
     imported = ("paragraph", RichText(html), IMPORTED_BLOCK_ID)
     owned = [i for i, (_, _, block_id) in enumerate(blocks) if block_id == IMPORTED_BLOCK_ID]
-    if not owned and blocks and blocks[0][0] == "paragraph":
-        owned = [0]
     if not owned:
         return StreamValue(body.stream_block, [imported, *blocks])
     kept = [block for i, block in enumerate(blocks) if i not in owned[1:]]

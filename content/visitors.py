@@ -6,6 +6,7 @@ has the same anonymous daily id in both and a crawler is recognised by the same 
 
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
@@ -14,6 +15,12 @@ from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+
+# A search whose text holds an email address or a phone number names a person, not a demand.
+CONTACT_DETAILS = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|[0-9]{7,}"
+# Networks that tell people apart for "several people searched this": a /24 of IPv4 (one
+# office or one home's provider block) and a /48 of IPv6 (one site), as the server saw them.
+IPV4_NETWORK, IPV6_NETWORK = 24, 48
 
 # Distinct user agents seen in a day are few thousand at most; a miss costs ~1 ms (crawlerdetect
 # runs one regular expression of ~1,500 alternatives), a hit well under a microsecond.
@@ -58,6 +65,32 @@ def daily_visitor_id(day: date, address: str, user_agent: str, host: str) -> str
     key = hmac.new(settings.SECRET_KEY.encode(), day.isoformat().encode(), hashlib.sha256).digest()
     digest = hmac.new(key, f"{address}|{user_agent}|{host}".encode(), hashlib.sha256).hexdigest()
     return f"d-{digest[:24]}"
+
+
+def daily_network_id(day: date, address: str) -> str:
+    """A keyed, per-day id of the network ``address`` is in (/24, IPv6 /48); "" for no address.
+
+    Unlike the daily visitor id it takes nothing the client chooses (no User-Agent, no Host),
+    so a script cannot pose as many people by varying headers. The network itself is stored
+    nowhere and the key changes daily, so the id cannot be reversed or linked across days.
+    """
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return ""
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = IPV4_NETWORK if ip.version == 4 else IPV6_NETWORK
+    network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
+    key = hmac.new(
+        settings.SECRET_KEY.encode(), f"network|{day.isoformat()}".encode(), hashlib.sha256
+    ).digest()
+    return f"n-{hmac.new(key, str(network).encode(), hashlib.sha256).hexdigest()[:24]}"
+
+
+def request_network_id(request: HttpRequest) -> str:
+    """The daily network id of whoever sent ``request`` (see ``daily_network_id``)."""
+    return daily_network_id(timezone.localdate(), client_address(request))
 
 
 def request_daily_id(request: HttpRequest) -> str:

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from content.visitors import CONTACT_DETAILS
 from search.engines import get_engine
 from search.engines.base import EngineQuery
 from search.models import SearchLog
@@ -27,8 +28,9 @@ def popular_materials(limit: int = 12) -> list[tuple[str, int]]:
 
 
 def recent_searches(limit: int = 10) -> list[str]:
-    """Searches of the last days that found articles, made by several people (distinct daily ids
-    the server derives, bots left out), most first: platform-wide, never one person's."""
+    """Searches of the last days that found articles, made by several people (distinct daily
+    network ids the server derives from the address, bots left out), most first: platform-wide,
+    never one person's; a search holding an email or a phone number is never shown."""
     key = f"search:recent-searches:{limit}"
     found = cache.get(key)
     if found is None:
@@ -36,9 +38,10 @@ def recent_searches(limit: int = 10) -> list[str]:
         rows = (
             SearchLog.objects.filter(result_count__gt=0, created_at__gte=since, bot_reason="")
             .exclude(query="")
-            .exclude(daily_id="")
+            .exclude(network_id="")
+            .exclude(query__regex=CONTACT_DETAILS)
             .values("query")
-            .annotate(visitors=Count("daily_id", distinct=True), last=Max("created_at"))
+            .annotate(visitors=Count("network_id", distinct=True), last=Max("created_at"))
             .filter(visitors__gte=MIN_VISITORS)
             .order_by("-visitors", "-last", "query")[:limit]
         )

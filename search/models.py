@@ -82,6 +82,8 @@ class SearchLog(models.Model):
     # Derived by the server (keyed daily hash of address, user agent and host): unlike the
     # cookie, a client cannot choose it, so "several visitors" counts these.
     daily_id = models.CharField(max_length=32, blank=True)
+    # keyed per-day id of the searcher's /24 (IPv6 /48) network: who counts as another person
+    network_id = models.CharField(max_length=32, blank=True)
     bot_reason = models.CharField(max_length=16, blank=True)  # "" when a person searched
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

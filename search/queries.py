@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 
-from content.visitors import bot_reason, request_daily_id
+from content.visitors import bot_reason, request_daily_id, request_network_id
 from search.analysis import get_analyzer, normalize
 from search.engines import get_engine
 from search.engines.base import FACET_NAMES, EngineQuery, EngineResult
@@ -79,6 +79,7 @@ class Searcher:
     visitor_id: str = ""
     daily_id: str = ""
     bot_reason: str = ""
+    network_id: str = ""
 
 
 def searcher_of(request: HttpRequest) -> Searcher:
@@ -88,6 +89,7 @@ def searcher_of(request: HttpRequest) -> Searcher:
         visitor_id=request.COOKIES.get("yy_vid", "")[:64],
         daily_id=request_daily_id(request),
         bot_reason=bot_reason(user_agent, request.headers),
+        network_id=request_network_id(request),
     )
 
 
@@ -191,6 +193,7 @@ def _log(request: SearchRequest, response: SearchResponse, source: str, who: Sea
         source=source,
         visitor_id=who.visitor_id[:64],
         daily_id=who.daily_id,
+        network_id=who.network_id,
         bot_reason=who.bot_reason,
     )
     return entry.pk

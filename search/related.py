@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count
 from django.utils import timezone
 
+from content.visitors import CONTACT_DETAILS
 from search.analysis import get_analyzer, normalize, to_pinyin
 from search.models import SearchLog
 
@@ -36,9 +37,10 @@ def related_searches(query: str, limit: int = 6) -> list[str]:
     """Recent searches with results that share a word with this one, most visitors first.
 
     Only searches made by several different people are shown: one person's typing (a phone
-    number, an advert) never reaches other readers. People are told apart by the daily id the
-    server derives, not by the tracker's cookie (a script can send any cookie it likes), and
-    crawlers' searches do not count.
+    number, an advert) never reaches other readers, and searches holding an email or a phone
+    number are never shown. People are told apart by the daily network id the server derives
+    from the address (/24, IPv6 /48), not by the tracker's cookie or the User-Agent (a script
+    can send any it likes), and crawlers' searches do not count.
     """
     groups = get_analyzer().query_groups(query)
     words = {token for group in groups for token in group}
@@ -48,9 +50,10 @@ def related_searches(query: str, limit: int = 6) -> list[str]:
     candidates = (
         SearchLog.objects.filter(result_count__gt=0, created_at__gte=since, bot_reason="")
         .exclude(query=query)
-        .exclude(daily_id="")
+        .exclude(network_id="")
+        .exclude(query__regex=CONTACT_DETAILS)
         .values("query")
-        .annotate(n=Count("daily_id", distinct=True))
+        .annotate(n=Count("network_id", distinct=True))
         .filter(n__gte=RELATED_MIN_VISITORS)
         .order_by("-n", "query")[:500]
     )

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from freezegun import freeze_time
+from wagtail.contrib.redirects.models import Redirect
 
 from analytics.models import FilteredHit, RawEvent
 from content.visitors import crawler_name
@@ -66,6 +67,8 @@ def test_a_single_event_object_is_accepted(client):
         ),
         ([{**event(), "url": "javascript:alert(1)"}], "events[0].url", "absolute http(s) URL"),
         ([{**event(), "url": "http://testserver/" + "a" * 3000}], "events[0].url", "longer than"),
+        ([{**event(), "url": "http://testserver:99999/x/"}], "events[0].url", "port"),
+        ([event(referrer="http://testserver:-1/")], "events[0].referrer", "port"),
         ([event(visitor_id="x" * 65)], "events[0].visitor_id", "8–64"),
         ([event(visitor_id="abc\x00defgh")], "events[0].visitor_id", "8–64"),
         ([event(visitor_id="abcdefgh\n")], "events[0].visitor_id", "8–64"),
@@ -94,6 +97,8 @@ def test_a_single_event_object_is_accepted(client):
         "script-in-url",
         "javascript-url",
         "huge-string",
+        "port-out-of-range",
+        "negative-port-in-referrer",
         "long-id",
         "nul-byte",
         "trailing-newline",
@@ -389,6 +394,50 @@ def test_a_url_of_no_live_page_stores_no_page(client, two_articles, supplier_a):
 
     assert list(RawEvent.objects.values_list("page_id", flat=True)) == [None, None, None]
     assert sum(FilteredHit.objects.filter(reason="page-id").values_list("events", flat=True)) == 3
+
+
+def test_a_resent_batch_counts_its_corrections_once(client, two_articles):
+    a, b = two_articles
+    batch = _read(a, page_id=b.pk)
+
+    post(client, batch)
+    post(client, batch)
+    post(client, [batch[0], event(url=_url(a), page_id=b.pk)])
+
+    assert RawEvent.objects.count() == 4
+    counted = FilteredHit.objects.filter(reason="page-id").values_list("events", flat=True)
+    assert sum(counted) == 2  # the first pageview once, the new event once
+
+
+def test_a_moved_article_keeps_readers_whose_old_url_redirects_to_it(client, two_articles):
+    a, b = two_articles
+    Redirect.add_redirect("/old/minxian-huangqi/", redirect_to=a)
+    Redirect.add_redirect("/old/by-link/", redirect_to=a.url)
+
+    post(client, [event(url="http://testserver/old/minxian-huangqi/", page_id=a.pk)])
+    post(client, [event(url="http://testserver/old/by-link", page_id=a.pk)])
+    # the redirect leads to A: a claim of B on the old url is still corrected
+    post(client, [event(url="http://testserver/old/minxian-huangqi/", page_id=b.pk)])
+    post(client, [event(url="http://testserver/old/elsewhere/", page_id=a.pk)])
+
+    assert list(RawEvent.objects.order_by("id").values_list("page_id", flat=True)) == [
+        a.pk,
+        a.pk,
+        None,
+        None,
+    ]
+    assert sum(FilteredHit.objects.filter(reason="page-id").values_list("events", flat=True)) == 2
+
+
+def test_a_redirect_to_a_page_no_longer_live_keeps_no_page(client, two_articles):
+    a, _ = two_articles
+    Redirect.add_redirect("/old/minxian-huangqi/", redirect_to=a)
+    a.unpublish()
+
+    post(client, [event(url="http://testserver/old/minxian-huangqi/", page_id=a.pk)])
+
+    assert RawEvent.objects.get().page_id is None
+    assert FilteredHit.objects.get(reason="page-id").events == 1
 
 
 def test_the_url_map_follows_a_slug_change(

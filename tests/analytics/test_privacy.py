@@ -13,8 +13,11 @@ from django.contrib.sessions.models import Session as LoginSession
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, models
 from django.db.models import Q
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
+from wagtail.models import ModelLogEntry
 from wagtail.rich_text import RichText
 
 from analytics.backfill import import_events
@@ -113,7 +116,20 @@ def person(client, supplier_a, materials, django_user_model) -> Contact:
     client.force_login(user)
     client.get("/")
     by_email.refresh_from_db()  # the login filled in its user
+    _edit_in_the_admin(by_email, django_user_model)
     return by_email
+
+
+def _edit_in_the_admin(contact: Contact, django_user_model) -> None:
+    """Staff correct the contact in the admin: Wagtail logs the edit under the contact's name."""
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_superuser("privacy-staff", "s@yaoyun.cn"))
+    response = staff.post(
+        reverse("buyer_contacts:edit", args=[contact.pk]),
+        {"name": NAME, "email": EMAIL, "phone": "", "account": contact.account_id},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert ModelLogEntry.objects.filter(label__contains=NAME).exists()
 
 
 def _inquire(page, browser: str) -> Inquiry:
@@ -209,6 +225,7 @@ def test_export_holds_every_row_of_every_table_that_stores_the_person(person):
         "analytics.Order",
         "search.SearchLog",
         "auth.User",
+        "wagtailcore.ModelLogEntry",
     } <= set(holding)  # fmt: skip  (the scan does find them)
     for label, rows in holding.items():
         model = apps.get_model(label)
@@ -430,6 +447,7 @@ def _search_log(query: str, visitor: str, age_days: int) -> SearchLog:
         latency_ms=1.0,
         visitor_id=visitor,
         daily_id=f"daily-{visitor}" if visitor else "",
+        network_id="n-0123456789abcdef01234567",  # known even without a cookie
     )
     SearchLog.objects.filter(pk=log.pk).update(created_at=timezone.now() - timedelta(days=age_days))
     SearchClick.objects.create(log=log, page_id=7, position=0)
@@ -441,19 +459,23 @@ def test_retention_unlinks_old_searches_from_visitors_and_drops_contact_details(
     old = _search_log("岷县黄芪", "visitor-old1", age_days=40)
     phone = _search_log("黄芪 电话 13800001234", "visitor-old2", age_days=40)
     mail = _search_log("黄芪 buyer@old-buyer.cn", "", age_days=40)
+    anonymous = _search_log("党参", "", age_days=40)
     recent = _search_log("当归 13800001234", "visitor-new1", age_days=5)
 
     result = purge_expired_events()
     again = purge_expired()
 
-    assert result == {"events": 0, "search_logs_deleted": 2, "search_logs_unlinked": 1}
+    assert result == {"events": 0, "search_logs_deleted": 2, "search_logs_unlinked": 2}
     assert again == {"events": 0, "search_logs_deleted": 0, "search_logs_unlinked": 0}
-    rows = SearchLog.objects.values_list("pk", "visitor_id", "daily_id")
-    assert {pk: (visitor, daily) for pk, visitor, daily in rows} == {
-        old.pk: ("", ""), recent.pk: ("visitor-new1", "daily-visitor-new1"),
+    rows = SearchLog.objects.values_list("pk", "visitor_id", "daily_id", "network_id")
+    assert {pk: ids for pk, *ids in rows} == {
+        old.pk: ["", "", ""], anonymous.pk: ["", "", ""],
+        recent.pk: ["visitor-new1", "daily-visitor-new1", "n-0123456789abcdef01234567"],
     }  # fmt: skip
     assert not SearchLog.objects.filter(pk__in=[phone.pk, mail.pk]).exists()
-    assert sorted(SearchClick.objects.values_list("log_id", flat=True)) == [old.pk, recent.pk]
+    assert sorted(SearchClick.objects.values_list("log_id", flat=True)) == [
+        old.pk, anonymous.pk, recent.pk,
+    ]  # fmt: skip
     assert RetentionPurge.objects.count() == 2
 
 

@@ -1,11 +1,13 @@
 """import_articles: good files, exact errors per bad line, idempotent re-import, atomic lines."""
 
 import datetime as dt
+import importlib
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils.html import strip_tags
 from wagtail.blocks import StreamValue
@@ -14,6 +16,10 @@ from wagtail.rich_text import RichText
 
 from content.importers import IMPORTED_BLOCK_ID, import_articles
 from content.models import ArticlePage
+
+LEGACY = importlib.import_module(
+    "content.migrations.0006_stamp_imported_block_id_on_legacy_articles"
+)
 
 
 def line(**overrides) -> str:
@@ -248,7 +254,23 @@ def test_reimport_replaces_its_text_and_keeps_blocks_added_in_the_admin(ready):
     assert body[3][1]["price_high"] == Decimal("58.50")
 
 
-def test_reimport_of_an_article_imported_before_block_ids_replaces_its_first_text(ready):
+def test_reimport_keeps_the_editors_own_first_paragraph(ready):
+    import_articles([line(body="<p>第一版</p>")])
+    edit_body(
+        ArticlePage.objects.get(external_id="A-1"),
+        [("paragraph", RichText("<p>编辑自己写的开头</p>"), "p-1"), ("quote", QUOTE, "quote-1")],
+    )
+
+    import_articles([line(body="<p>第二版</p>")])
+
+    assert body_of("A-1") == [
+        ("paragraph", "第二版", IMPORTED_BLOCK_ID),
+        ("paragraph", "编辑自己写的开头", "p-1"),
+        ("quote", QUOTE, "quote-1"),
+    ]
+
+
+def test_migration_marks_the_first_text_of_articles_imported_before_block_ids(ready):
     # given an article as the old import left it: one text block first, with a random id
     import_articles([line(body="<p>旧导入</p>")])
     article = ArticlePage.objects.get(external_id="A-1")
@@ -257,10 +279,31 @@ def test_reimport_of_an_article_imported_before_block_ids_replaces_its_first_tex
         [("paragraph", RichText("<p>旧导入</p>"), "old-id"), ("quote", QUOTE, "quote-1")],
     )
 
-    import_articles([line(body="<p>新导入</p>")])
+    LEGACY.stamp_imported_blocks(apps, None)
+    LEGACY.stamp_imported_blocks(apps, None)  # a second run changes nothing
 
-    assert body_of("A-1")[0] == ("paragraph", "新导入", IMPORTED_BLOCK_ID)
     assert [block_id for _, _, block_id in body_of("A-1")] == [IMPORTED_BLOCK_ID, "quote-1"]
+    live = ArticlePage.objects.get(external_id="A-1").live_revision.as_object()
+    assert [block.id for block in live.body] == [IMPORTED_BLOCK_ID, "quote-1"]
+    import_articles([line(body="<p>新导入</p>")])
+    assert body_of("A-1") == [
+        ("paragraph", "新导入", IMPORTED_BLOCK_ID),
+        ("quote", QUOTE, "quote-1"),
+    ]
+
+
+def test_the_migration_freezes_the_importers_block_id():
+    assert LEGACY.IMPORTED_BLOCK_ID == IMPORTED_BLOCK_ID
+
+
+def test_the_migration_marks_only_a_leading_paragraph_once():
+    quote = {"type": "quote", "value": {}, "id": "q"}
+    first = {"type": "paragraph", "value": "<p>x</p>", "id": "old"}
+
+    assert LEGACY.stamped([first, quote]) == [{**first, "id": IMPORTED_BLOCK_ID}, quote]
+    assert LEGACY.stamped([quote, first]) is None
+    assert LEGACY.stamped([first, {**first, "id": IMPORTED_BLOCK_ID}]) is None
+    assert LEGACY.stamped([]) is None
 
 
 def test_reimport_puts_deleted_text_back_first(ready):

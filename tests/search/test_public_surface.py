@@ -35,6 +35,25 @@ HOSTILE = {
     "long": "x" * 10_000,
     "markup": "%3Cscript%3E",
     "percent": "%25",
+    "superscript-digit": "%C2%B2",  # "²": isdigit() is true, int() refuses it
+    "arabic-indic-digit": "%D9%A3",  # "٣": int() accepts it, most parsers do not
+}
+EVENT_ID = "6f1c4f7e-8a44-4c0e-9d59-1d2b6f0a7a10"
+# Bodies for /collect, sent raw: each must be refused (or stored) without a server error.
+HOSTILE_BODIES = {
+    "bad-port": f'[{{"event_id": "{EVENT_ID}", "type": "pageview",'
+    ' "url": "http://testserver:99999/x/"}]',
+    "surrogate": f'[{{"event_id": "{EVENT_ID}", "type": "pageview",'
+    ' "url": "http://testserver/\\ud800", "referrer": "\\udfff"}]',
+    "nul": f'[{{"event_id": "{EVENT_ID}", "type": "pageview", "url": "http://testserver/\\u0000"}}]',
+    "huge-number": f'[{{"event_id": "{EVENT_ID}", "type": "pageview",'
+    f' "url": "http://testserver/", "page_id": {"9" * 40}}}]',
+    "huge-exponent": f'[{{"event_id": "{EVENT_ID}", "type": "scroll", "pageview_id": "{EVENT_ID}",'
+    ' "url": "http://testserver/", "scroll_pct": 1e400}]',
+    "long": f'[{{"event_id": "{EVENT_ID}", "type": "pageview",'
+    f' "url": "http://testserver/{"x" * 10_000}", "visitor_id": "v-123456789"}}]',
+    "non-ascii-digits": f'[{{"event_id": "{EVENT_ID}", "type": "pageview",'
+    ' "url": "http://testserver:\u0663/", "page_id": "\u00b2"}]',
 }
 QUERY_NAMES = (
     "q",
@@ -182,6 +201,16 @@ def test_public_urls_with_hostile_input_never_answer_a_server_error(surface):
             failures.append(f"{status} {url[:200]}")
 
     assert failures == [], "\n".join(failures)
+
+
+def test_hostile_collect_bodies_are_refused_not_a_server_error(surface):
+    client = Client(raise_request_exception=False)
+    answers = {
+        name: client.post("/collect", body, content_type="application/json").status_code
+        for name, body in HOSTILE_BODIES.items()
+    }
+
+    assert answers == dict.fromkeys(HOSTILE_BODIES, 400)
 
 
 def test_collect_refuses_a_lone_surrogate(client, surface):

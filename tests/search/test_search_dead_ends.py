@@ -15,13 +15,14 @@ BROWSER = (
 
 
 def test_empty_query_shows_popular_materials_and_recent_searches(client, corpus):
-    def person(n: int) -> dict:  # people are told apart by the server's daily id, not cookies
-        return {"REMOTE_ADDR": f"10.0.{n}.1", "HTTP_USER_AGENT": BROWSER}
+    def person(n: int, agent: str = BROWSER) -> dict:  # told apart by network, not cookie or UA
+        return {"REMOTE_ADDR": f"10.0.{n}.1", "HTTP_USER_AGENT": agent}
 
     for n in (1, 2):
         client.get("/search/", {"q": "黄芪 岷县"}, **person(n))
-    client.get("/search/", {"q": "13800000000 岷县"}, **person(3))  # one person
-    client.get("/search/", {"q": "13800000000 岷县"}, HTTP_COOKIE="yy_vid=v9", **person(3))
+        client.get("/search/", {"q": "13800000000 岷县"}, **person(n))  # a phone: never shown
+    client.get("/search/", {"q": "党参 岷县"}, **person(3))  # one network, two user agents
+    client.get("/search/", {"q": "党参 岷县"}, HTTP_COOKIE="yy_vid=v9", **person(3, "Firefox/1"))
     client.get("/search/", {"q": "黄精"}, **person(1))  # found nothing
     client.get("/search/", {"q": "黄精"}, **person(2))
     for n in (4, 5):  # a script from two addresses
@@ -45,7 +46,8 @@ def test_empty_query_shows_popular_materials_and_recent_searches(client, corpus)
     assert (
         '<a class="chip" href="?q=%E9%BB%84%E8%8A%AA%20%E5%B2%B7%E5%8E%BF">黄芪 岷县</a>' in recent
     )
-    assert "13800000000" not in html  # one person's search
+    assert "13800000000" not in html  # a search holding a phone number
+    assert "党参 岷县" not in html  # one network's search
     assert "%E9%BB%84%E7%B2%BE" not in html  # 黄精 found nothing
     assert "当归</a>" not in recent  # searched only by a script
 

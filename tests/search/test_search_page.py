@@ -1,5 +1,9 @@
 """The search page: results, facets as links, empty state help, logged clicks."""
 
+import re
+from datetime import date
+
+from content.visitors import daily_network_id
 from search.models import SearchClick, SearchLog
 from tests.analytics.helpers import CHROME
 
@@ -23,7 +27,13 @@ def test_filter_in_the_url_narrows_results(client, corpus):
 def test_empty_state_suggests_materials_and_related_searches(client, corpus):
     for address in ("203.0.113.1", "198.51.100.2"):  # a search that found articles, two people
         client.get("/search/", {"q": "黄芪 岷县"}, HTTP_USER_AGENT=CHROME, REMOTE_ADDR=address)
-    client.get("/search/", {"q": "岷县 广告电话13800000000"}, HTTP_USER_AGENT=CHROME)
+        # a phone number is never shown, however many people typed it
+        client.get(
+            "/search/",
+            {"q": "岷县 广告电话13800000000"},
+            HTTP_USER_AGENT=CHROME,
+            REMOTE_ADDR=address,
+        )
 
     filtered_out = client.get("/search/", {"q": "岷县", "kind": "technology"}).content.decode()
     unknown = client.get("/search/", {"q": "黄精"}).content.decode()
@@ -80,13 +90,32 @@ def test_one_person_with_many_cookies_cannot_put_text_on_the_empty_page(client, 
     assert logs.values("daily_id").distinct().count() == 1  # … the person does not
 
 
+def test_one_network_changing_user_agent_cannot_put_text_on_the_empty_page(client, corpus):
+    agents = (CHROME, CHROME.replace("Chrome/", "Chrome/1"), "Mozilla/5.0 (X11) Firefox/130.0")
+    for n, agent in enumerate(agents):  # neighbouring addresses of one /24, a new UA each time
+        client.get(
+            "/search/",
+            {"q": "岷县 加微信abc123"},
+            HTTP_USER_AGENT=agent,
+            REMOTE_ADDR=f"203.0.113.{n}",
+        )
+
+    html = client.get("/search/", {"q": "岷县", "kind": "technology"}).content.decode()
+
+    assert "没有匹配的文章" in html
+    assert "abc123" not in html
+    logs = SearchLog.objects.filter(query="岷县 加微信abc123")
+    assert logs.values("daily_id").distinct().count() == 3  # the user agents differ …
+    assert logs.values("network_id").distinct().count() == 1  # … the network does not
+
+
 def test_crawler_searches_do_not_count_as_visitors(client, corpus):
     for n, agent in enumerate((CHROME, "python-requests/2.32")):
         client.get(
             "/search/",
             {"q": "岷县 加微信abc123"},
             HTTP_USER_AGENT=agent,
-            REMOTE_ADDR=f"203.0.113.{n + 1}",
+            REMOTE_ADDR=("203.0.113.1", "198.51.100.1")[n],  # two networks
             HTTP_COOKIE=f"yy_vid=visitor-{n}",
         )
 
@@ -95,3 +124,20 @@ def test_crawler_searches_do_not_count_as_visitors(client, corpus):
     assert "abc123" not in html
     logs = SearchLog.objects.filter(query="岷县 加微信abc123").order_by("id")
     assert list(logs.values_list("bot_reason", flat=True)) == ["", "bot"]
+
+
+def test_network_ids_group_a_24_or_a_48_per_day_and_hide_the_address():
+    day, next_day = date(2026, 5, 1), date(2026, 5, 2)
+    office = daily_network_id(day, "203.0.113.7")
+
+    assert office == daily_network_id(day, "203.0.113.200")
+    assert office == daily_network_id(day, "::ffff:203.0.113.9")  # the same address, mapped
+    assert office != daily_network_id(day, "203.0.114.7")
+    assert office != daily_network_id(next_day, "203.0.113.7")  # unlinkable across days
+    assert daily_network_id(day, "2001:db8:1:aaaa::1") == daily_network_id(
+        day, "2001:db8:1:ffff::2"
+    )
+    assert daily_network_id(day, "2001:db8:1::1") != daily_network_id(day, "2001:db8:2::1")
+    assert re.fullmatch(r"n-[0-9a-f]{24}", office)
+    assert "203.0.113" not in office
+    assert daily_network_id(day, "") == daily_network_id(day, "not an address") == ""
