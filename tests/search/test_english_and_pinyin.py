@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from content.materials import DATA_FILE, load_materials
+from content.materials import DATA_FILE, load_materials, read_topic_synonyms
 from content.models import Material
 from search.analysis import Analyzer, Vocabulary, normalize
 
@@ -15,7 +15,8 @@ DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
 @pytest.fixture(scope="module")
 def shipped() -> Analyzer:
     """An analyzer over the whole shipped dictionary, as a loaded site has it."""
-    return Analyzer(Vocabulary.from_materials(SimpleNamespace(**entry) for entry in DATA))
+    materials = (SimpleNamespace(**entry) for entry in DATA)
+    return Analyzer(Vocabulary.from_materials(materials, read_topic_synonyms()))
 
 
 @pytest.mark.parametrize(
@@ -35,7 +36,7 @@ def shipped() -> Analyzer:
         ("Ginseng", [["人参"]]),
         ("American ginseng", [["西洋参"]]),
         ("red ginseng", [["红参"]]),
-        ("astragalus root 价格", [["黄芪"], ["价格", "报价", "行情"]]),
+        ("astragalus root 价格", [["黄芪"], ["价格", "行情", "报价", "多少钱", "价钱", "售价"]]),
     ],
     ids=[
         "one-word",
