@@ -229,23 +229,34 @@ class Vocabulary:
         for material in materials:
             for name in (material.traditional, *material.aliases):
                 vocab.canonical.setdefault(normalize(name), material.name) if name else None
-            full, initials = to_pinyin(material.name)
-            vocab.pinyin.setdefault(full, material.name)
-            vocab.full_pinyin.add(full)
+            initials = vocab._add_pinyin(material)
             initials_seen.setdefault(initials, set()).add(material.name)
             if material.latin:
                 vocab.latin[normalize(material.latin)] = material.name
             for name in getattr(material, "english", None) or ():
                 vocab.english.setdefault(normalize(name), material.name)
             vocab.places.update(_place_words(material.origins))
-        for full, name in list(vocab.pinyin.items()):  # after every exact spelling: those win
-            for spelling in pinyin_spellings(full)[1:]:
-                vocab.pinyin.setdefault(spelling, name)
-                vocab.full_pinyin.add(spelling)
+        vocab._add_u_spellings()
         for initials, names in initials_seen.items():
             if len(initials) >= 2 and len(names) == 1:  # ambiguous initials expand to nothing
                 vocab.pinyin.setdefault(initials, next(iter(names)))
         return vocab
+
+    def _add_pinyin(self, material) -> str:
+        """Map the material's full pinyin to it and return its initials. The dictionary's own
+        pinyin reads polyphones right (川芎 chuanxiong, 拳参 quanshen), pypinyin's is kept too."""
+        full, initials = to_pinyin(material.name)
+        for spelling in dict.fromkeys([full, getattr(material, "pinyin", "") or full]):
+            self.pinyin.setdefault(spelling, material.name)
+            self.full_pinyin.add(spelling)
+        return initials
+
+    def _add_u_spellings(self) -> None:
+        """After every exact spelling, so those win: ``nuzhenzi`` for ``nvzhenzi``."""
+        for full, name in list(self.pinyin.items()):
+            for spelling in pinyin_spellings(full)[1:]:
+                self.pinyin.setdefault(spelling, name)
+                self.full_pinyin.add(spelling)
 
     def add_topic_groups(self, topic_groups: Iterable[Iterable[str]]) -> None:
         """Each word of a group → the group; a word's full pinyin → the word, unless a material

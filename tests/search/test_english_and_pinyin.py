@@ -99,6 +99,11 @@ def test_tone_marks_fold_only_on_latin_letters():
 
 def test_data_file_gives_every_material_distinct_english_names():
     latin = {normalize(m["latin"]): m["name"] for m in DATA}
+    other_names = {
+        normalize(n): m["name"]
+        for m in DATA
+        for n in (m["name"], m["traditional"], m["pinyin"], *m["aliases"])
+    }
     owners: dict[str, str] = {}
     for material in DATA:
         assert material["english"], material["name"]
@@ -106,6 +111,7 @@ def test_data_file_gives_every_material_distinct_english_names():
             key = normalize(name)
             assert owners.setdefault(key, material["name"]) == material["name"], name
             assert latin.get(key, material["name"]) == material["name"], name
+            assert other_names.get(key, material["name"]) == material["name"], name
 
 
 @pytest.mark.parametrize(
