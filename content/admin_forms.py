@@ -57,6 +57,43 @@ class MaterialForm(WagtailAdminModelForm):
         return aliases
 
 
+class TopicSynonymGroupForm(WagtailAdminModelForm):
+    """A topic synonym group: each word may belong to one group only, or search could not say
+    which canonical word it stands for."""
+
+    synonyms = LinesField(
+        label=_("synonyms"), required=False, help_text=_("One word a line, e.g. 辨别、真伪、真假")
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        canonical = (cleaned.get("canonical") or "").strip()
+        synonyms = [w for w in cleaned.get("synonyms") or [] if w != canonical]
+        cleaned["synonyms"] = synonyms
+        clash = _group_holding(self.instance.pk, [canonical, *synonyms])
+        if clash is not None:
+            word, group = clash
+            field = "canonical" if word == canonical else "synonyms"
+            self.add_error(
+                field,
+                _("“%(word)s” is already in the group %(group)s; a word belongs to one group.")
+                % {"word": word, "group": group},
+            )
+        return cleaned
+
+
+def _group_holding(own_pk: int | None, words: list[str]) -> tuple[str, str] | None:
+    """The first of ``words`` another synonym group already holds, with that group's name."""
+    from content.models import TopicSynonymGroup
+
+    for group in TopicSynonymGroup.objects.exclude(pk=own_pk):
+        held = set(group.words)
+        for word in words:
+            if word in held:
+                return word, group.canonical
+    return None
+
+
 class PinyinSlugPageForm(WagtailAdminPageForm):
     """A page form that gives a page not yet published the pinyin slug of its title.
 

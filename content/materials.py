@@ -1,4 +1,5 @@
-"""The Material dictionary: loading the shipped data file, hub pages, alias resolution."""
+"""The Material dictionary and topic synonym groups: loading the shipped data files, hub pages,
+alias resolution."""
 
 import json
 from dataclasses import dataclass
@@ -6,9 +7,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from content.models import Material, MaterialIndexPage, MaterialPage
+from content.models import Material, MaterialIndexPage, MaterialPage, TopicSynonymGroup
 
 DATA_FILE = Path(__file__).parent / "data" / "materials.json"
+SYNONYMS_FILE = Path(__file__).parent / "data" / "topic_synonyms.json"
 FIELDS = ("traditional", "pinyin", "latin", "english", "category", "aliases", "origins")
 LIST_FIELDS = ("english", "aliases", "origins")
 
@@ -39,6 +41,31 @@ def load_materials(path: Path = DATA_FILE) -> LoadReport:
         else:
             report.unchanged += 1
     report.hubs_created = ensure_material_hubs()
+    return report
+
+
+def read_topic_synonyms(path: Path = SYNONYMS_FILE) -> list[list[str]]:
+    """Each shipped group's words, canonical word first, as ``TopicSynonymGroup.words``."""
+    return [[e["canonical"], *e["synonyms"]] for e in json.loads(path.read_text(encoding="utf-8"))]
+
+
+@transaction.atomic
+def load_topic_synonyms(path: Path = SYNONYMS_FILE) -> LoadReport:
+    """Upsert every topic synonym group in ``path`` by canonical word; groups edited in the
+    admin to hold other words are overwritten, groups added there are kept."""
+    report = LoadReport()
+    for entry in json.loads(path.read_text(encoding="utf-8")):
+        group, created = TopicSynonymGroup.objects.get_or_create(
+            canonical=entry["canonical"], defaults={"synonyms": entry["synonyms"]}
+        )
+        if created:
+            report.created += 1
+        elif group.synonyms != entry["synonyms"]:
+            group.synonyms = entry["synonyms"]
+            group.save()
+            report.updated += 1
+        else:
+            report.unchanged += 1
     return report
 
 

@@ -1,4 +1,5 @@
-"""Admin wiring: materials (viewset, autocomplete), onboarding, isolation, the document check."""
+"""Admin wiring: materials and topic synonyms (viewsets, autocomplete), onboarding, isolation,
+the document check."""
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from content.admin_isolation import hide_platform_reports, restrict_chooser_pages
 from content.material_chooser import autocomplete_materials
 from content.media_access import can_view_document
-from content.models import Material
+from content.models import Material, TopicSynonymGroup
 from content.staff import PLATFORM_PERMISSION, StaffMenuItem
 from content.workspaces import UsernameTakenError, add_supplier_user, create_supplier
 
@@ -35,6 +36,20 @@ class MaterialViewSet(SnippetViewSet):
 
 
 register_snippet(MaterialViewSet)
+
+
+class TopicSynonymGroupViewSet(SnippetViewSet):
+    model = TopicSynonymGroup
+    icon = "list-ul"
+    menu_label = _("Topic synonyms")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["canonical", "synonyms"]
+    search_fields = ["canonical"]
+    ordering = ["canonical"]
+
+
+register_snippet(TopicSynonymGroupViewSet)
 
 
 class OnboardSupplierForm(forms.Form):

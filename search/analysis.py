@@ -1,8 +1,9 @@
-"""The one analysis pipeline: normalise, segment, expand aliases, pinyin, Latin and English names.
+"""The one analysis pipeline: normalise, segment, expand aliases and topic synonyms, pinyin,
+Latin and English names; queries also lose their question words.
 
 Index time and query time both call it, and every engine receives its output, so the embedded
 engine and Elasticsearch rank the same tokens. The vocabulary comes from the Material
-dictionary; ``get_analyzer()`` rebuilds it when the dictionary changes.
+dictionary and the topic synonym groups; ``get_analyzer()`` rebuilds it when either changes.
 """
 
 import re
@@ -80,22 +81,53 @@ STOPWORDS = frozenset(
         "for",
     ]
 )
-# Trade words buyers use interchangeably; a query for one also finds the others.
-TRADE_SYNONYMS = {
-    "价格": ("报价", "行情"),
-    "报价": ("价格",),
-    "行情": ("价格", "报价"),
-    "价钱": ("价格", "报价"),
-    "种植": ("栽培",),
-    "栽培": ("种植",),
-    "炮制": ("加工",),
-    "检测": ("检验",),
-    "检验": ("检测",),
-    "储存": ("仓储", "养护"),
-    "仓储": ("储存", "养护"),
-    "规格": ("等级",),
-    "等级": ("规格",),
-}
+# Question words and filler of a buyer's question (当归怎么辨别真假, 黄芪多少钱一斤): dropped from
+# a query, never from the index, so the material and topic words of the question decide. The
+# price intent of 多少钱 is a topic synonym of 价格, not filler.
+QUESTION_WORDS = frozenset(
+    [
+        "怎么",
+        "怎么样",
+        "怎样",
+        "怎么办",
+        "如何",
+        "什么",
+        "什么样",
+        "时候",
+        "什么时候",
+        "何时",
+        "几时",
+        "几月",
+        "几月份",
+        "哪里",
+        "哪儿",
+        "哪个",
+        "哪些",
+        "哪种",
+        "哪家",
+        "为什么",
+        "为何",
+        "是否",
+        "能否",
+        "好不好",
+        "好吗",
+        "行不行",
+        "有没有",
+        "请问",
+        "一下",
+        "多少",
+        "最好",
+        "一斤",
+        "每斤",
+        "一公斤",
+        "每公斤",
+        "how",
+        "what",
+        "when",
+        "where",
+    ]
+)
+TOPIC_WORD_FREQ = 20000  # topic words segment whole (多少钱, not 多少 + 钱); materials use more
 PROVINCES = [
     "北京",
     "天津",
@@ -202,9 +234,19 @@ class Vocabulary:
     english: dict[str, str] = field(default_factory=dict)  # normalised English name → canonical
     places: set[str] = field(default_factory=set)
     full_pinyin: set[str] = field(default_factory=set)  # "huangqi", which "huang qi" joins to
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 辨别 → (鉴别, 辨别, 真伪…)
 
     @classmethod
-    def from_materials(cls, materials: Iterable) -> "Vocabulary":
+    def from_materials(
+        cls, materials: Iterable, topic_groups: Iterable[Iterable[str]] = ()
+    ) -> "Vocabulary":
+        """``topic_groups``: each group's words, canonical word first (TopicSynonymGroup.words)."""
+        vocab = cls._from_materials_only(materials)
+        vocab.add_topic_groups(topic_groups)
+        return vocab
+
+    @classmethod
+    def _from_materials_only(cls, materials: Iterable) -> "Vocabulary":
         vocab, initials_seen = cls(), {}
         materials = list(materials)
         for material in materials:  # canonical names first: they win over aliases
@@ -212,19 +254,52 @@ class Vocabulary:
         for material in materials:
             for name in (material.traditional, *material.aliases):
                 vocab.canonical.setdefault(normalize(name), material.name) if name else None
-            full, initials = to_pinyin(material.name)
-            vocab.pinyin.setdefault(full, material.name)
-            vocab.full_pinyin.add(full)
+            initials = vocab._add_pinyin(material)
             initials_seen.setdefault(initials, set()).add(material.name)
             if material.latin:
                 vocab.latin[normalize(material.latin)] = material.name
             for name in getattr(material, "english", None) or ():
                 vocab.english.setdefault(normalize(name), material.name)
             vocab.places.update(_place_words(material.origins))
+        vocab._add_u_spellings()
         for initials, names in initials_seen.items():
             if len(initials) >= 2 and len(names) == 1:  # ambiguous initials expand to nothing
                 vocab.pinyin.setdefault(initials, next(iter(names)))
         return vocab
+
+    def _add_pinyin(self, material) -> str:
+        """Map the material's full pinyin to it and return its initials. The dictionary's own
+        pinyin reads polyphones right (川芎 chuanxiong, 拳参 quanshen), pypinyin's is kept too."""
+        full, initials = to_pinyin(material.name)
+        for spelling in dict.fromkeys([full, getattr(material, "pinyin", "") or full]):
+            self.pinyin.setdefault(spelling, material.name)
+            self.full_pinyin.add(spelling)
+        return initials
+
+    def _add_u_spellings(self) -> None:
+        """After every exact spelling, so those win: ``nuzhenzi`` for ``nvzhenzi``."""
+        for full, name in list(self.pinyin.items()):
+            for spelling in pinyin_spellings(full)[1:]:
+                self.pinyin.setdefault(spelling, name)
+                self.full_pinyin.add(spelling)
+
+    def add_topic_groups(self, topic_groups: Iterable[Iterable[str]]) -> None:
+        """Each word of a group → the group; a word's full pinyin → the word, unless a material
+        has that pinyin (``jiage`` is 价格; materials keep theirs)."""
+        for words in topic_groups:
+            group = tuple(dict.fromkeys(normalize(w) for w in words if normalize(w)))
+            for word in group:
+                self.topics.setdefault(word, group)
+                full = to_pinyin(word)[0]
+                if full and CJK_RUN.fullmatch(word) and full not in self.pinyin:
+                    self.pinyin[full] = word
+                    self.full_pinyin.add(full)
+
+
+def pinyin_spellings(full: str) -> list[str]:
+    """How a buyer may type a pinyin: as pypinyin writes it (``nvzhenzi``), and with u for ü
+    (``nuzhenzi``), as keyboards without ü make people write it."""
+    return list(dict.fromkeys([full, full.replace("v", "u")]))
 
 
 def _place_words(origins: Iterable[str]) -> set[str]:
@@ -265,6 +340,8 @@ class Analyzer:
         for word in (*vocabulary.canonical, *vocabulary.places):
             if CJK_RUN.fullmatch(word):
                 self._segmenter.add_word(word, USER_WORD_FREQ, None)
+        user_words = {*vocabulary.canonical, *vocabulary.places}
+        _teach_topic_words(self._segmenter, (t for t in vocabulary.topics if t not in user_words))
         self._name_of = {**vocabulary.english, **vocabulary.latin}  # Latin wins a tie
         self._names = _names_pattern(self._name_of)
 
@@ -285,9 +362,12 @@ class Analyzer:
         return out
 
     def expansions(self, token: str) -> list[str]:
-        """The token and the canonical material it names, if any (北芪 → 北芪, 黄芪)."""
-        canonical = self.vocabulary.canonical.get(token) or self.vocabulary.pinyin.get(token)
-        return [token, canonical] if canonical and canonical != token else [token]
+        """The token, the canonical material or topic word it names, if any (北芪 → 北芪, 黄芪;
+        辨别 → 辨别, 鉴别; jiage → jiage, 价格)."""
+        named = self.vocabulary.canonical.get(token) or self.vocabulary.pinyin.get(token)
+        out = [token, named] if named and named != token else [token]
+        topic = self.vocabulary.topics.get(named or token)
+        return [*out, topic[0]] if topic and topic[0] not in out else out
 
     def index_text(self, text: str) -> str:
         """Space-separated tokens of ``text`` with alias expansion, for an index field."""
@@ -318,21 +398,29 @@ class Analyzer:
             group = [self._name_of[match.group(1)]]
             if group not in groups:
                 groups.append(group)
-        text = self._join_pinyin(self._names.sub(" ", text))
-        for token in self.tokens(text):
-            group = self.expansions(token) + list(TRADE_SYNONYMS.get(token, ()))
+        text = self._join_pinyin(_apart_from_pinyin(self._names.sub(" ", text)))
+        for token in _without_question_words(self.tokens(text)):
+            group = self.expansions(token)
+            topic = self.vocabulary.topics.get(group[-1], ())
+            if topic and any(set(topic) <= set(g) for g in groups):
+                continue  # 辨别真假: one topic, one group
+            group = list(dict.fromkeys([*group, *topic]))
             if group not in groups:
                 groups.append(group)
         return self._drop_overlaps(groups)
 
     def _join_pinyin(self, text: str) -> str:
         """``huang qi zhong zhi`` → ``huangqi zhong zhi``: consecutive words that spell a
-        material's full pinyin become that one word (longest run first)."""
-        words, out, i = text.split(), [], 0
+        material's full pinyin become that one word (longest run first); tone numbers are
+        dropped from what joins (``huang2 qi2``, ``huang2qi2``)."""
+        words = text.split()
+        plain = [_without_tone_digits(w) for w in words]
+        out, i = [], 0
         while i < len(words):
-            for j in range(min(len(words), i + SPACED_WORDS_MAX), i + 1, -1):
-                joined = "".join(words[i:j])
-                if joined in self.vocabulary.full_pinyin and all(w.isalpha() for w in words[i:j]):
+            for j in range(min(len(words), i + SPACED_WORDS_MAX), i, -1):
+                joined = "".join(plain[i:j])
+                spelled = j > i + 1 or plain[i] != words[i]
+                if spelled and joined in self.vocabulary.full_pinyin and joined.isalpha():
                     out.append(joined)
                     i = j
                     break
@@ -361,7 +449,44 @@ class Analyzer:
         return kept or groups
 
     def _is_known(self, word: str) -> bool:
-        return word in self.vocabulary.canonical or word in self.vocabulary.places
+        vocabulary = self.vocabulary
+        return (
+            word in vocabulary.canonical or word in vocabulary.places or word in vocabulary.topics
+        )
+
+
+TONE_DIGIT = re.compile(r"(?<=[a-z])[1-5](?=[a-z]|$)")  # huang2qi2: tone numbers
+PINYIN_APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")  # xi'an, xi’yang’shen
+CJK_NEXT_TO_ASCII = re.compile(r"(?<=[a-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[a-z0-9])")
+
+
+def _apart_from_pinyin(text: str) -> str:
+    """``huang qi价格`` → ``huang qi 价格``, ``xi'yang'shen`` → ``xi yang shen``: pinyin typed
+    against Chinese or with syllable apostrophes still joins into one name."""
+    return CJK_NEXT_TO_ASCII.sub(" ", PINYIN_APOSTROPHE.sub(" ", text))
+
+
+def _without_tone_digits(word: str) -> str:
+    """``huang2`` → ``huang``, ``qi2`` → ``qi``; words with digits elsewhere (so2, 2-3cm,
+    iso9001) are left alone."""
+    if not word.isascii() or not word[:1].isalpha():
+        return word
+    stripped = TONE_DIGIT.sub("", word)
+    return stripped if stripped.isalpha() else word
+
+
+def _without_question_words(tokens: list[str]) -> list[str]:
+    """The tokens less question words and filler, unless nothing else is left."""
+    kept = [t for t in tokens if t not in QUESTION_WORDS]
+    return kept or tokens
+
+
+def _teach_topic_words(segmenter: rjieba.Jieba, topics: Iterable[str]) -> None:
+    """Topic words segment whole (多少钱, not 多少 + 钱). jieba-rs cannot tell a word's current
+    frequency, so the caller leaves out the material and place words added at a higher one."""
+    for word in topics:
+        if CJK_RUN.fullmatch(word) and len(word) >= 2:
+            segmenter.add_word(word, TOPIC_WORD_FREQ, None)
 
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern[str]:
@@ -379,20 +504,24 @@ _state: dict[str, object] = {"version": None, "analyzer": None}
 
 
 def get_analyzer() -> Analyzer:
-    """The process's analyzer, rebuilt when the Material dictionary has changed."""
+    """The process's analyzer, rebuilt when the Material dictionary or a topic synonym group
+    has changed."""
     version = cache.get(VOCABULARY_VERSION_KEY, 0)
     with _lock:
         if _state["analyzer"] is None or _state["version"] != version:
-            from content.models import Material
+            from content.models import Material, TopicSynonymGroup
 
-            _state["analyzer"] = Analyzer(Vocabulary.from_materials(Material.objects.all()))
+            groups = [group.words for group in TopicSynonymGroup.objects.all()]
+            vocabulary = Vocabulary.from_materials(Material.objects.all(), groups)
+            _state["analyzer"] = Analyzer(vocabulary)
             _state["version"] = version
         return _state["analyzer"]  # type: ignore[return-value]
 
 
 def vocabulary_changed(**_kwargs) -> None:
-    """Connected to Material saves and deletes: every process rebuilds its analyzer once the
-    change commits (not before, or a process could rebuild from the old dictionary)."""
+    """Connected to Material and TopicSynonymGroup saves and deletes: every process rebuilds
+    its analyzer once the change commits (not before, or a process could rebuild from the old
+    dictionary)."""
     transaction.on_commit(_bump_vocabulary)
 
 

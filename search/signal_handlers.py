@@ -14,7 +14,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from content.models import ArticlePage, Material, SupplierPage
+from content.models import ArticlePage, Material, SupplierPage, TopicSynonymGroup
 from search import tasks
 from search.analysis import vocabulary_changed
 
@@ -82,6 +82,12 @@ def material_saved(sender, instance, **kwargs) -> None:
     _later(tasks.reindex_material, instance.pk)
 
 
+def synonyms_changed(sender, instance, **kwargs) -> None:
+    """Queries read every word of a group, so an edit is live once analyzers rebuild; articles
+    indexed earlier keep their old canonical word until they are next indexed."""
+    vocabulary_changed()
+
+
 def connect() -> None:
     page_published.connect(article_published, sender=ArticlePage, dispatch_uid="search-publish")
     page_unpublished.connect(article_gone, sender=ArticlePage, dispatch_uid="search-unpublish")
@@ -91,6 +97,10 @@ def connect() -> None:
     post_save.connect(material_saved, sender=Material, dispatch_uid="search-material")
     pre_delete.connect(material_deleting, sender=Material, dispatch_uid="search-material-pre")
     post_delete.connect(material_deleted, sender=Material, dispatch_uid="search-material-del")
+    post_save.connect(synonyms_changed, sender=TopicSynonymGroup, dispatch_uid="search-synonyms")
+    post_delete.connect(
+        synonyms_changed, sender=TopicSynonymGroup, dispatch_uid="search-synonyms-del"
+    )
     page_slug_changed.connect(page_moved, dispatch_uid="search-slug")
     post_save.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search-pvr")
     post_delete.connect(

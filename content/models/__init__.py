@@ -11,7 +11,7 @@ from content.models.pages import (
     SupplierIndexPage,
     SupplierPage,
 )
-from content.models.snippets import Material, MaterialCategory
+from content.models.snippets import Material, MaterialCategory, TopicSynonymGroup
 
 __all__ = [
     "ArticleKind",
@@ -27,4 +27,5 @@ __all__ = [
     "SupplierCertification",
     "SupplierIndexPage",
     "SupplierPage",
+    "TopicSynonymGroup",
 ]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
-from content.admin_forms import MaterialForm
+from content.admin_forms import MaterialForm, TopicSynonymGroupForm
 
 
 class MaterialCategory(models.TextChoices):
@@ -89,3 +89,36 @@ class Material(index.Indexed, models.Model):
     def all_names(self) -> list[str]:
         names = [self.name, self.traditional, *self.aliases]
         return [n for n in dict.fromkeys(names) if n]
+
+
+class TopicSynonymGroup(models.Model):
+    """Topic words buyers and suppliers use for one thing (鉴别, 辨别, 真伪, 真假).
+
+    Search reads a word of any of them as the canonical word and its synonyms, at index time and
+    at query time, as it reads a material's aliases.
+    """
+
+    canonical = models.CharField(
+        _("canonical word"),
+        max_length=20,
+        unique=True,
+        help_text=_("The word the group stands for, e.g. 鉴别"),
+    )
+    synonyms = models.JSONField(_("synonyms"), default=list, blank=True)
+
+    base_form_class = TopicSynonymGroupForm
+
+    panels = [FieldPanel("canonical"), FieldPanel("synonyms")]
+
+    class Meta:
+        ordering = ["canonical"]
+        verbose_name = _("topic synonym group")
+        verbose_name_plural = _("topic synonym groups")
+
+    def __str__(self) -> str:
+        return self.canonical
+
+    @property
+    def words(self) -> list[str]:
+        """The canonical word first, then each synonym once."""
+        return [w for w in dict.fromkeys([self.canonical, *self.synonyms]) if w]

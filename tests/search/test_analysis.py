@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from content.materials import read_topic_synonyms
 from search.analysis import Analyzer, Vocabulary, normalize, to_pinyin
 from tests.search.conftest import MATERIAL_ROWS
 
@@ -18,7 +19,7 @@ MATERIALS = {
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
     """One analyzer for the module: building jieba's dictionary takes most of a second."""
-    return Analyzer(Vocabulary.from_materials(MATERIALS.values()))
+    return Analyzer(Vocabulary.from_materials(MATERIALS.values(), read_topic_synonyms()))
 
 
 @pytest.mark.parametrize(
@@ -43,14 +44,14 @@ def test_pinyin_full_and_initials():
 @pytest.mark.parametrize(
     ("query", "groups"),
     [
-        ("北芪 种植", [["北芪", "黄芪"], ["种植", "栽培"]]),
+        ("北芪 种植", [["北芪", "黄芪"], ["种植", "栽培", "栽种"]]),
         ("黃芪", [["黄芪"]]),
         ("huangqi", [["huangqi", "黄芪"]]),
         ("Astragali Radix", [["黄芪"]]),
         ("Notoginseng Radix et Rhizoma", [["三七"]]),
         ("Ginseng Radix et Rhizoma", [["人参"]]),
         ("岷县当归 统货", [["岷县"], ["当归"], ["统货"]]),
-        ("田七 价格", [["田七", "三七"], ["价格", "报价", "行情"]]),
+        ("田七 价格", [["田七", "三七"], ["价格", "行情", "报价", "多少钱", "价钱", "售价"]]),
         ("花旗参", [["花旗参", "西洋参"]]),
         ("西洋参", [["西洋参"]]),
         ("0.5% 2-3cm", [["0.5%"], ["2-3cm"]]),

@@ -48,7 +48,7 @@ def test_search_logs_query_engine_and_latency(client, corpus):
     log = SearchLog.objects.get()
     assert (log.query, log.normalized, log.source) == (
         "田七 价格",
-        "田七|三七 价格|报价|行情",
+        "田七|三七 价格|行情|报价|多少钱|价钱|售价",
         "api",
     )
     assert log.filters == {"kind": "product"}

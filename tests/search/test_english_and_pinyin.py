@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from content.materials import DATA_FILE, load_materials
+from content.materials import DATA_FILE, load_materials, read_topic_synonyms
 from content.models import Material
 from search.analysis import Analyzer, Vocabulary, normalize
 
@@ -15,7 +15,8 @@ DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
 @pytest.fixture(scope="module")
 def shipped() -> Analyzer:
     """An analyzer over the whole shipped dictionary, as a loaded site has it."""
-    return Analyzer(Vocabulary.from_materials(SimpleNamespace(**entry) for entry in DATA))
+    materials = (SimpleNamespace(**entry) for entry in DATA)
+    return Analyzer(Vocabulary.from_materials(materials, read_topic_synonyms()))
 
 
 @pytest.mark.parametrize(
@@ -35,7 +36,7 @@ def shipped() -> Analyzer:
         ("Ginseng", [["人参"]]),
         ("American ginseng", [["西洋参"]]),
         ("red ginseng", [["红参"]]),
-        ("astragalus root 价格", [["黄芪"], ["价格", "报价", "行情"]]),
+        ("astragalus root 价格", [["黄芪"], ["价格", "行情", "报价", "多少钱", "价钱", "售价"]]),
     ],
     ids=[
         "one-word",
@@ -98,6 +99,11 @@ def test_tone_marks_fold_only_on_latin_letters():
 
 def test_data_file_gives_every_material_distinct_english_names():
     latin = {normalize(m["latin"]): m["name"] for m in DATA}
+    other_names = {
+        normalize(n): m["name"]
+        for m in DATA
+        for n in (m["name"], m["traditional"], m["pinyin"], *m["aliases"])
+    }
     owners: dict[str, str] = {}
     for material in DATA:
         assert material["english"], material["name"]
@@ -105,6 +111,7 @@ def test_data_file_gives_every_material_distinct_english_names():
             key = normalize(name)
             assert owners.setdefault(key, material["name"]) == material["name"], name
             assert latin.get(key, material["name"]) == material["name"], name
+            assert other_names.get(key, material["name"]) == material["name"], name
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,9 @@ def test_aliases_find_the_same_articles_as_the_search_api(client, corpus):
         corpus["蒙古黄芪仿野生种植技术要点"].pk,
         corpus["岷县黄芪统货新货上市"].pk,
     }
-    assert _ids(by_name) == _ids(by_alias)
+    # Same articles; their order is a near tie (BM25 of one shared word) that any token added
+    # to the corpus, such as a topic synonym's canonical word, may flip.
+    assert set(_ids(by_name)) == set(_ids(by_alias))
     assert by_alias.json()["meta"]["total_count"] == 2
 
 
