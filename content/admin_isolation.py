@@ -12,6 +12,7 @@ It is a middleware rather than ``register_admin_urls`` overrides because Wagtail
 come before the hook's, so a hook cannot replace them.
 """
 
+import re
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -22,10 +23,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from content.models import SupplierPage
-from content.staff import is_platform_staff
-
-# Moderators review every supplier's drafts, so they see every workspace like platform staff.
-MODERATOR_PERMISSION = "content.verify_supplier"
+from content.staff import sees_every_workspace
 
 # Platform-wide views a supplier's user cannot open: counts and "last edited" across every
 # supplier, the audit log of every model, every locked page, the media admin API (not
@@ -67,6 +65,14 @@ IMAGE_KWARGS = ("image_id",)
 DOCUMENT_KWARGS = ("document_id", "doc_id")
 # Query parameters that name pages (admin API filters, link choosers' remembered parent).
 PAGE_PARAMS = ("child_of", "descendant_of", "parent_page_id")
+# The listing a bulk action's "select all" selects from: a page for pages, else a collection.
+BULK_PARENT = "childOf"
+# An id as Wagtail's views read it: plain ASCII digits. Anything else ("+9", " 9", "²") is
+# refused outright, since int() would read some of them as another id than ``_ints`` sees.
+ID = re.compile(r"[0-9]{1,12}")
+# Bulk actions' "select all": every object of the listing ``childOf`` names (images' and
+# documents' listings are already limited to what the user may change; pages' are not).
+SELECT_ALL = "all"
 # Namespaces whose ``pk`` (or ``?id=``) is a page, an image or a document.
 PK_MODELS: dict[str, str] = {
     "wagtailadmin_pages": "page",
@@ -83,11 +89,6 @@ ID_LIST_VIEWS = {
 }
 
 
-def sees_every_workspace(user) -> bool:
-    """Platform staff and moderators; everyone else is confined to their own workspaces."""
-    return is_platform_staff(user) or user.has_perm(MODERATOR_PERMISSION)
-
-
 def own_workspace_q(user, prefix: str = "") -> Q:
     """Pages inside the user's supplier workspaces (profile page and everything under it)."""
     paths = SupplierPage.objects.filter(group__user=user).values_list("path", flat=True)
@@ -98,9 +99,11 @@ def own_workspace_q(user, prefix: str = "") -> Q:
 
 
 def published_q() -> Q:
-    """Live pages whose pending draft (if any) keeps the live title: the chooser shows the
-    draft title, so a live page renamed in a draft would reveal the unpublished title."""
-    return Q(live=True) & (Q(has_unpublished_changes=False) | Q(draft_title=F("title")))
+    """Live, unrestricted pages whose pending draft (if any) keeps the live title: the chooser
+    shows the draft title, so a live page renamed in a draft would reveal the unpublished title
+    (and a password-protected page is not public at all)."""
+    unrenamed = Q(has_unpublished_changes=False) | Q(draft_title=F("title"))
+    return Q(pk__in=Page.objects.live().public().values("pk")) & unrenamed
 
 
 def restrict_chooser_pages(pages: QuerySet, request: HttpRequest) -> QuerySet:
@@ -137,10 +140,29 @@ class SupplierIsolationMiddleware:
             return None
         if match.view_name in PLATFORM_ONLY_VIEWS:
             raise PermissionDenied
+        if not well_formed(match.view_name, match.namespace, view_kwargs, request.GET):
+            raise Http404
         named = named_objects(match.view_name, match.namespace, view_kwargs, request.GET)
         if not all_allowed(user, named, linking=match.view_name in LINKING_VIEWS):
             raise Http404
         return None
+
+
+def well_formed(view_name: str, namespace: str, kwargs: dict, params) -> bool:
+    """Whether every id the request names is plain digits, and a bulk action's "select all"
+    names the listing (``childOf``) it selects from: without one it selects every object."""
+    keys = (*PAGE_KWARGS, *IMAGE_KWARGS, *DOCUMENT_KWARGS)
+    values = [kwargs.get(k) for k in (*keys, "pk") if k != "pk" or namespace in PK_MODELS]
+    values += [v for k in (*PAGE_PARAMS, BULK_PARENT) for v in params.getlist(k)]
+    bulk_kind = BULK_MODELS.get(f"{kwargs.get('app_label')}.{kwargs.get('model_name')}")
+    bulk = view_name == "wagtail_bulk_action" and bulk_kind
+    ids = params.getlist("id") if bulk or view_name in ID_LIST_VIEWS else []
+    if SELECT_ALL in ids:
+        if not bulk or (bulk_kind == "page" and not params.get(BULK_PARENT)):
+            return False
+        ids = [i for i in ids if i != SELECT_ALL]
+    values += ids
+    return all(isinstance(v, int) or ID.fullmatch(v) for v in values if v is not None and v != "")
 
 
 def named_objects(view_name: str, namespace: str, kwargs: dict, params) -> dict[str, set[int]]:
@@ -156,6 +178,8 @@ def named_objects(view_name: str, namespace: str, kwargs: dict, params) -> dict[
     bulk_kind = BULK_MODELS.get(f"{kwargs.get('app_label')}.{kwargs.get('model_name')}")
     if view_name == "wagtail_bulk_action" and bulk_kind:
         named[bulk_kind] |= _ints(params.getlist("id"))
+        if bulk_kind == "page":
+            named["page"] |= _ints(params.getlist(BULK_PARENT))
     if view_name == "wagtailadmin_editing_sessions:ping" and bulk_kind:
         named[bulk_kind] |= _ints([kwargs.get("object_id")])
     if view_name in ID_LIST_VIEWS:
@@ -179,5 +203,7 @@ def all_allowed(user, named: dict[str, set[int]], *, linking: bool) -> bool:
 
 
 def _ints(values: Iterable) -> set[int]:
-    """The integer ids among ``values``; Wagtail's own views answer 404 for the rest."""
-    return {int(v) for v in values if isinstance(v, int) or (isinstance(v, str) and v.isdigit())}
+    """The integer ids among ``values`` (plain ASCII digits; ``well_formed`` refused the rest)."""
+    return {
+        int(v) for v in values if isinstance(v, int) or (isinstance(v, str) and ID.fullmatch(v))
+    }
