@@ -1,6 +1,7 @@
 """Inquiries (询价): one validation path for the form and the API, then recording with identity,
 duplicate detection and rate limits; the supplier is told by email after commit."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -254,7 +255,7 @@ def _page_and_supplier(
     """The page it was sent from (a live article or supplier page) and the supplier it goes to."""
     page = None
     if page_id:
-        if page_id.isdigit():
+        if re.fullmatch(r"[0-9]{1,12}", page_id):
             page = (
                 ArticlePage.objects.live().select_related("supplier").filter(pk=page_id).first()
                 or SupplierPage.objects.live().filter(pk=page_id).first()

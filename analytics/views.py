@@ -1,5 +1,6 @@
 """HTTP endpoints of analytics: /collect for the tracker; the inquiry form and thank-you page."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -143,8 +144,8 @@ def _share_token(request: HttpRequest) -> str:
 def _form_page(request: HttpRequest, form: InquiryForm, status: int) -> TemplateResponse:
     page_id = str(form["page_id"].value() or "")
     source = None
-    if page_id.isascii() and page_id.isdigit():  # "²" is a digit int() refuses
-        source = Page.objects.live().filter(pk=page_id).specific().first()
+    if re.fullmatch(r"[0-9]{1,12}", page_id):
+        source = Page.objects.live().public().filter(pk=page_id).specific().first()
     supplier = getattr(source, "supplier", None) or (
         source if isinstance(source, SupplierPage) else None
     )

@@ -2,8 +2,13 @@
 whose slug is the pinyin of their title."""
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import ReferenceIndex
+from wagtail.permissions import policy_registry
 
 from content.slugs import ascii_slug, free_slug, is_autofilled_slug
 
@@ -94,7 +99,64 @@ def _group_holding(own_pk: int | None, words: list[str]) -> tuple[str, str] | No
     return None
 
 
-class PinyinSlugPageForm(WagtailAdminPageForm):
+class MediaChoicePageForm(WagtailAdminPageForm):
+    """A page form that refuses images and documents the editor may not choose.
+
+    Wagtail's choosers list only the collections the editor may choose from, but the form
+    accepts any id, in a foreign key, a StreamField block or a rich-text embed. Saving a page
+    that uses another supplier's unpublished image would make it public once the page goes
+    live (``content.media_access``), so each must be choosable by the editor, already public,
+    or already used by this page.
+    """
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.for_user is None:
+            return
+        # content.media_access imports the page models, which import this module
+        from content.media_access import public_documents, public_images
+
+        kinds = (
+            (get_image_model(), public_images()),
+            (get_document_model(), public_documents()),
+        )
+        for model, public in kinds:
+            self._refuse_unchoosable(model, public)
+
+    def _refuse_unchoosable(self, model, public) -> None:
+        content_type = ContentType.objects.get_for_model(model)
+        used: dict[int, str] = {}
+        for type_id, object_id, model_path, _path in self._references():
+            if type_id == content_type.pk and object_id.isascii() and object_id.isdigit():
+                used.setdefault(int(object_id), model_path.split(".")[0])
+        if not used:
+            return
+        allowed = set(
+            policy_registry.get_by_type(model)
+            .instances_user_has_any_permission_for(self.for_user, ["choose"])
+            .filter(pk__in=used)
+            .values_list("pk", flat=True)
+        )
+        allowed |= set(public.filter(pk__in=used).values_list("pk", flat=True))
+        if self.instance.pk:
+            allowed |= {
+                int(r.to_object_id)
+                for r in ReferenceIndex.get_references_for_object(self.instance)
+                if r.to_content_type_id == content_type.pk and r.to_object_id.isdigit()
+            }
+        for pk, field in used.items():
+            if pk not in allowed:
+                self.add_error(
+                    field if field in self.fields else None,
+                    _("You may not use %(kind)s %(pk)s: it is not in your collections.")
+                    % {"kind": model._meta.verbose_name, "pk": pk},
+                )
+
+    def _references(self):
+        return ReferenceIndex._extract_references_from_object(self.instance)
+
+
+class PinyinSlugPageForm(MediaChoicePageForm):
     """A page form that gives a page not yet published the pinyin slug of its title.
 
     The browser fills the slug from the title as it is typed: percent-encoded Chinese, or only

@@ -12,6 +12,7 @@ It is a middleware rather than ``register_admin_urls`` overrides because Wagtail
 come before the hook's, so a hook cannot replace them.
 """
 
+import re
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -22,10 +23,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from content.models import SupplierPage
-from content.staff import is_platform_staff
-
-# Moderators review every supplier's drafts, so they see every workspace like platform staff.
-MODERATOR_PERMISSION = "content.verify_supplier"
+from content.staff import sees_every_workspace
 
 # Platform-wide views a supplier's user cannot open: counts and "last edited" across every
 # supplier, the audit log of every model, every locked page, the media admin API (not
@@ -67,6 +65,14 @@ IMAGE_KWARGS = ("image_id",)
 DOCUMENT_KWARGS = ("document_id", "doc_id")
 # Query parameters that name pages (admin API filters, link choosers' remembered parent).
 PAGE_PARAMS = ("child_of", "descendant_of", "parent_page_id")
+# The listing a bulk action's "select all" selects from: a page for pages, else a collection.
+BULK_PARENT = "childOf"
+# An id as Wagtail's views read it: plain ASCII digits. Anything else ("+9", " 9", "²") is
+# refused outright, since int() would read some of them as another id than ``_ints`` sees.
+ID = re.compile(r"[0-9]{1,12}")
+# Bulk actions' "select all": every object of the listing ``childOf`` names (images' and
+# documents' listings are already limited to what the user may change; pages' are not).
+SELECT_ALL = "all"
 # Namespaces whose ``pk`` (or ``?id=``) is a page, an image or a document.
 PK_MODELS: dict[str, str] = {
     "wagtailadmin_pages": "page",
@@ -83,11 +89,6 @@ ID_LIST_VIEWS = {
 }
 
 
-def sees_every_workspace(user) -> bool:
-    """Platform staff and moderators; everyone else is confined to their own workspaces."""
-    return is_platform_staff(user) or user.has_perm(MODERATOR_PERMISSION)
-
-
 def own_workspace_q(user, prefix: str = "") -> Q:
     """Pages inside the user's supplier workspaces (profile page and everything under it)."""
     paths = SupplierPage.objects.filter(group__user=user).values_list("path", flat=True)
@@ -98,9 +99,11 @@ def own_workspace_q(user, prefix: str = "") -> Q:
 
 
 def published_q() -> Q:
-    """Live pages whose pending draft (if any) keeps the live title: the chooser shows the
-    draft title, so a live page renamed in a draft would reveal the unpublished title."""
-    return Q(live=True) & (Q(has_unpublished_changes=False) | Q(draft_title=F("title")))
+    """Live, unrestricted pages whose pending draft (if any) keeps the live title: the chooser
+    shows the draft title, so a live page renamed in a draft would reveal the unpublished title
+    (and a password-protected page is not public at all)."""
+    unrenamed = Q(has_unpublished_changes=False) | Q(draft_title=F("title"))
+    return Q(pk__in=Page.objects.live().public().values("pk")) & unrenamed
 
 
 def restrict_chooser_pages(pages: QuerySet, request: HttpRequest) -> QuerySet:
@@ -133,14 +136,43 @@ class SupplierIsolationMiddleware:
         user = getattr(request, "user", None)
         if match is None or user is None or not user.is_authenticated:
             return None  # anonymous: the admin's own login redirect answers
-        if not request.path.startswith("/admin/") or sees_every_workspace(user):
+        if not request.path.startswith("/admin/"):
+            return None
+        if not well_formed(match.view_name, match.namespace, view_kwargs, request.GET):
+            raise Http404  # for everyone: Wagtail's own views answer 500 for some ("²")
+        if sees_every_workspace(user):
             return None
         if match.view_name in PLATFORM_ONLY_VIEWS:
             raise PermissionDenied
+        if selects_everything(match.view_name, view_kwargs, request.GET):
+            raise Http404
         named = named_objects(match.view_name, match.namespace, view_kwargs, request.GET)
         if not all_allowed(user, named, linking=match.view_name in LINKING_VIEWS):
             raise Http404
         return None
+
+
+def well_formed(view_name: str, namespace: str, kwargs: dict, params) -> bool:
+    """Whether every id the request names is plain ASCII digits (or a bulk action's "all")."""
+    keys = (*PAGE_KWARGS, *IMAGE_KWARGS, *DOCUMENT_KWARGS)
+    values = [kwargs.get(k) for k in (*keys, "pk") if k != "pk" or namespace in PK_MODELS]
+    values += [v for k in (*PAGE_PARAMS, BULK_PARENT) for v in params.getlist(k)]
+    if view_name == "wagtail_bulk_action" and _bulk_kind(kwargs):
+        values += [v for v in params.getlist("id") if v != SELECT_ALL]
+    elif view_name in ID_LIST_VIEWS:
+        values += params.getlist("id")
+    return all(isinstance(v, int) or ID.fullmatch(v) for v in values if v is not None and v != "")
+
+
+def selects_everything(view_name: str, kwargs: dict, params) -> bool:
+    """A page bulk action's "select all" without the listing (``childOf``) it selects from:
+    every page of every workspace."""
+    return (
+        view_name == "wagtail_bulk_action"
+        and _bulk_kind(kwargs) == "page"
+        and SELECT_ALL in params.getlist("id")
+        and not params.get(BULK_PARENT)
+    )
 
 
 def named_objects(view_name: str, namespace: str, kwargs: dict, params) -> dict[str, set[int]]:
@@ -153,9 +185,11 @@ def named_objects(view_name: str, namespace: str, kwargs: dict, params) -> dict[
     pk_kind = PK_MODELS.get(namespace)
     if pk_kind:
         named[pk_kind] |= _ints([kwargs.get("pk")])
-    bulk_kind = BULK_MODELS.get(f"{kwargs.get('app_label')}.{kwargs.get('model_name')}")
+    bulk_kind = _bulk_kind(kwargs)
     if view_name == "wagtail_bulk_action" and bulk_kind:
         named[bulk_kind] |= _ints(params.getlist("id"))
+        if bulk_kind == "page":
+            named["page"] |= _ints(params.getlist(BULK_PARENT))
     if view_name == "wagtailadmin_editing_sessions:ping" and bulk_kind:
         named[bulk_kind] |= _ints([kwargs.get("object_id")])
     if view_name in ID_LIST_VIEWS:
@@ -178,6 +212,13 @@ def all_allowed(user, named: dict[str, set[int]], *, linking: bool) -> bool:
     return True
 
 
+def _bulk_kind(kwargs: dict) -> str | None:
+    """The kind of object a bulk action's URL acts on, if a page, image or document."""
+    return BULK_MODELS.get(f"{kwargs.get('app_label')}.{kwargs.get('model_name')}")
+
+
 def _ints(values: Iterable) -> set[int]:
-    """The integer ids among ``values``; Wagtail's own views answer 404 for the rest."""
-    return {int(v) for v in values if isinstance(v, int) or (isinstance(v, str) and v.isdigit())}
+    """The integer ids among ``values`` (plain ASCII digits; ``well_formed`` refused the rest)."""
+    return {
+        int(v) for v in values if isinstance(v, int) or (isinstance(v, str) and ID.fullmatch(v))
+    }

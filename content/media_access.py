@@ -20,8 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, ReferenceIndex
 
 from content.models import SupplierPage
-from content.site_setup import MODERATORS
-from content.staff import is_platform_staff
+from content.staff import sees_every_workspace
 
 
 def public_images() -> QuerySet:
@@ -49,7 +48,7 @@ def can_view_unpublished(user, media: Model) -> bool:
     """
     if not user.is_authenticated:
         return False
-    if is_platform_staff(user) or user.groups.filter(name=MODERATORS).exists():
+    if sees_every_workspace(user):
         return True
     owners = SupplierPage.objects.filter(
         collection__in=Collection.objects.ancestor_of(media.collection, inclusive=True)

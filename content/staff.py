@@ -11,10 +11,17 @@ from wagtail.admin.menu import MenuItem
 # Onboarding suppliers (creating their groups) is the platform's own job, so the permission to
 # add groups is what tells platform staff from suppliers and moderators.
 PLATFORM_PERMISSION = "auth.add_group"
+# Moderators review every supplier's drafts; the moderators group holds this permission.
+MODERATOR_PERMISSION = "content.verify_supplier"
 
 
 def is_platform_staff(user) -> bool:
     return user.is_superuser or user.has_perm(PLATFORM_PERMISSION)
+
+
+def sees_every_workspace(user) -> bool:
+    """Platform staff and moderators; every other user is confined to its own workspaces."""
+    return is_platform_staff(user) or user.has_perm(MODERATOR_PERMISSION)
 
 
 class StaffMenuItem(MenuItem):

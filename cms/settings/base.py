@@ -34,6 +34,9 @@ CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # bin/run: accept the published demo passwords on a server reachable from other machines.
 DEMO_LOGINS = env("DEMO_LOGINS", False, cast=bool)
 WAGTAILADMIN_BASE_URL = SITE_URL
+# The external-link chooser would turn a URL of a page into a link to that page, answering
+# with the page's draft title: another supplier's unpublished title. Keep URLs as typed.
+WAGTAILADMIN_EXTERNAL_LINK_CONVERSION = ""
 
 INSTALLED_APPS = [
     "content",

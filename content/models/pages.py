@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from content.admin_forms import MediaChoicePageForm
 from content.models.articles import ArticlePage
 
 PAGE_SIZE = 12
@@ -113,6 +114,8 @@ class SupplierIndexPage(Page):
 
 class SupplierPage(Page):
     """A supplier's public profile and the root of its workspace."""
+
+    base_form_class = MediaChoicePageForm
 
     region = models.CharField(_("region"), max_length=60, blank=True)
     description = RichTextField(_("about the company"), blank=True, features=["bold", "ol", "ul"])

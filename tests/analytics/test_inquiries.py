@@ -118,6 +118,8 @@ INVALID = [
      "This is not a share token of this site.", "这不是本站的分享标识。"),
     ("page", {"page_id": 999999}, "page_id",
      "No published article or supplier page has this id.", "没有此编号的已发布文章或供应商页面。"),
+    ("page-superscript", {"page_id": "²"}, "page_id",
+     "No published article or supplier page has this id.", "没有此编号的已发布文章或供应商页面。"),
     ("supplier-missing", {"page_id": None}, "supplier",
      "Name the supplier, or send the page_id of its article.",
      "请填写供应商名称，或提供其文章的 page_id。"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Revision, TaskState
+from wagtail.models import PageViewRestriction, Revision, TaskState
 
 from analytics.api_tokens import issue_token
 from analytics.models import Account, ContentCost, DailyRollup, Dimension, Inquiry, Order
@@ -33,6 +33,10 @@ ORDER_ID = "OR6ORDER-0001"
 COST_NOTE = "CC2COST 推广费用"
 TOKEN_LABEL = "TK1TOKEN 对接"
 RETURNS_DAY = "2026-05-02"
+# A live article renamed in a pending draft: the live title is public, the draft's is not.
+RENAMED_LIVE_TITLE = "RN2LIVE 改名前"
+RENAMED_DRAFT_TITLE = "RD8RENAMED 改名草稿"
+PROTECTED_TITLE = "PW5PROTECTED 密码页"
 
 
 @dataclass
@@ -56,6 +60,9 @@ class Secret:
     cost_id: int
     token_id: int
     account_id: int
+    renamed: ArticlePage
+    protected: ArticlePage
+    rendition_url: str
 
     @property
     def markers(self) -> dict[str, str]:
@@ -69,6 +76,9 @@ class Secret:
             "order": ORDER_ID,
             "cost": COST_NOTE,
             "token": TOKEN_LABEL,
+            "renamed_live": RENAMED_LIVE_TITLE,
+            "renamed": RENAMED_DRAFT_TITLE,
+            "protected": PROTECTED_TITLE,
         }
 
 
@@ -114,6 +124,16 @@ def _create_secret(supplier_b) -> Secret:
     locked.save_revision(user=bob)
     locked.locked, locked.locked_by, locked.locked_at = True, bob, timezone.now()
     locked.save(update_fields=["locked", "locked_by", "locked_at"])
+    # before B's live article, which stays B's newest page (the page-types report names it)
+    renamed = ArticlePageFactory(parent=supplier_b.page, title=RENAMED_LIVE_TITLE, live=False)
+    renamed.save_revision(user=bob).publish()
+    renamed.title = RENAMED_DRAFT_TITLE
+    renamed.save_revision(user=bob)
+    protected = ArticlePageFactory(parent=supplier_b.page, title=PROTECTED_TITLE, live=False)
+    protected.save_revision(user=bob).publish()
+    PageViewRestriction.objects.create(
+        page=protected, restriction_type=PageViewRestriction.PASSWORD, password="secret-pw"
+    )
     live = ArticlePageFactory(parent=supplier_b.page, title=LIVE_TITLE, live=False)
     live.save_revision(user=bob).publish()
     assert Revision.objects.for_instance(draft).count() == 2
@@ -146,6 +166,9 @@ def _create_secret(supplier_b) -> Secret:
         cost_id=cost.pk,
         token_id=token.pk,
         account_id=order.account_id,
+        renamed=renamed,
+        protected=protected,
+        rendition_url=image.get_rendition("fill-40x40").url,
     )
 
 

@@ -44,11 +44,19 @@ class Row:
     staff_sees: bool = True
     # "token": other and owner send their supplier's API token instead of a session
     auth: str = "session"
+    # a POST: its form fields, each value formatted like ``path`` (None: a GET)
+    post: dict[str, str] | None = None
+    # a public marker (key of Secret.markers) every role finds: the row's positive control
+    # where the secret is a draft of something public (a live page renamed in a draft)
+    shown: str = ""
     # role -> reason: a known leak that named work closes (strict, so its fix shows up here)
     xfail: dict[str, str] = field(default_factory=dict)
 
     def url(self, secret: Secret) -> str:
         return self.path.format(s=secret)
+
+    def data(self, secret: Secret) -> dict[str, str]:
+        return {k: v.format(s=secret) for k, v in (self.post or {}).items()}
 
 
 def api(row_id: str, path: str, **expected) -> Row:
@@ -67,6 +75,9 @@ def platform_only(row_id: str, path: str, **expected) -> Row:
 
 
 PAGE = "/admin/pages/{s.draft.pk}"
+BULK_PAGE = "/admin/bulk/wagtailcore/page/"
+# a malformed id: 404 for every admin user, before any view reads it
+MALFORMED = {"owner": 404, "staff": 404, "owner_sees": False, "staff_sees": False}
 RETURNS = f"/api/v1/analytics/returns/?start={RETURNS_DAY}&end={RETURNS_DAY}"
 
 ROWS = [
@@ -123,6 +134,69 @@ ROWS = [
         staff=405,
         owner_sees=False,
         staff_sees=False,
+    ),
+    # ids Wagtail reads with int() but are not plain digits: refused to every admin user
+    Row("page-bulk-plus", BULK_PAGE + "delete/?id=%2B{s.draft.pk}", **MALFORMED),
+    Row("page-bulk-space", BULK_PAGE + "delete/?id=%20{s.draft.pk}", **MALFORMED),
+    Row(
+        "chooser-chosen-plus", "/admin/choose-page/chosen-multiple/?id=%2B{s.draft.pk}", **MALFORMED
+    ),
+    Row(
+        "image-bulk-plus",
+        "/admin/bulk/wagtailimages/image/delete/?id=%2B{s.image_id}",
+        markers=("image",),
+        **MALFORMED,
+    ),
+    Row(
+        "document-bulk-plus",
+        "/admin/bulk/wagtaildocs/document/delete/?id=%2B{s.document_id}",
+        markers=("document",),
+        **MALFORMED,
+    ),
+    # non-ASCII digits ("²" is a digit to str.isdigit(), not to int())
+    Row("chooser-parent-superscript", "/admin/choose-page/?parent_page_id=%C2%B2", **MALFORMED),
+    Row("admin-api-child-superscript", "/admin/api/main/pages/?child_of=%C2%B2", **MALFORMED),
+    # "select all" in a bulk action: the children of B's supplier page, or every page at all
+    *(
+        Row(f"page-bulk-{action}-all", BULK_PAGE + action + "/?id=all&childOf={s.supplier_page_id}")
+        for action in ("delete", "unpublish", "move", "publish")
+    ),
+    Row("page-bulk-all-everywhere", BULK_PAGE + "delete/?id=all", owner=404, owner_sees=False),
+    # a live page renamed in a draft, and a password-protected live page, in the page chooser
+    Row(
+        "chooser-search-renamed",
+        "/admin/choose-page/search/?q=RN2LIVE",
+        markers=("renamed",),
+        other=LISTING,
+    ),
+    Row(
+        "chooser-chosen-renamed",
+        "/admin/choose-page/chosen-multiple/?id={s.renamed.pk}",
+        markers=("renamed",),
+    ),
+    Row(
+        "chooser-search-protected",
+        "/admin/choose-page/search/?q=PW5PROTECTED",
+        markers=("protected",),
+        other=LISTING,
+    ),
+    Row(
+        "chooser-chosen-protected",
+        "/admin/choose-page/chosen-multiple/?id={s.protected.pk}",
+        markers=("protected",),
+    ),
+    # the external-link chooser no longer turns a page's URL into a link titled with its draft
+    *(
+        Row(
+            f"chooser-external-link-{key}",
+            "/admin/choose-external-link/",
+            markers=(key,),
+            other=LISTING,
+            owner_sees=False,
+            staff_sees=False,
+            post={"external-link-chooser-url": "{s." + key + ".url}"},
+        )
+        for key in ("renamed", "protected")
     ),
     # admin search and the admin API behind the explorer menu
     Row("admin-search", "/admin/pages/search/?q=QX7DRAFT", other=LISTING),
@@ -239,6 +313,61 @@ ROWS = [
     api(
         "feed", "/feed/articles/", anonymous=200, other=LISTING, owner_sees=False, staff_sees=False
     ),
+    *(
+        api(
+            f"{row_id}-renamed",
+            path,
+            markers=("renamed",),
+            anonymous=200,
+            other=LISTING,
+            owner_sees=False,
+            staff_sees=False,
+            shown="renamed_live",
+        )
+        for row_id, path in (
+            ("api-page-search", "/api/v2/pages/?search=RN2LIVE"),
+            ("search-api", "/api/v1/search/?q=RN2LIVE"),
+            ("feed", "/feed/articles/"),
+        )
+    ),
+    api(
+        "api-page-search-protected",
+        "/api/v2/pages/?search=PW5PROTECTED",
+        markers=("protected",),
+        anonymous=200,
+        other=LISTING,
+        owner_sees=False,
+        staff_sees=False,
+    ),
+    # the inquiry form names the page it was opened from: only a live, unrestricted one
+    api(
+        "inquire-protected",
+        "/inquire/?page={s.protected.pk}",
+        markers=("protected",),
+        anonymous=200,
+        other=200,
+        owner_sees=False,
+        staff_sees=False,
+    ),
+    api(
+        "inquire-renamed",
+        "/inquire/?page={s.renamed.pk}",
+        markers=("renamed",),
+        anonymous=200,
+        other=200,
+        owner_sees=False,
+        staff_sees=False,
+        shown="renamed_live",
+    ),
+    api(
+        "inquire-superscript",
+        "/inquire/?page=%C2%B2",
+        markers=(),
+        anonymous=200,
+        other=200,
+        owner_sees=False,
+        staff_sees=False,
+    ),
     api(
         "analytics-shares",
         "/api/v1/analytics/shares/{s.draft.pk}/",
@@ -331,6 +460,13 @@ ROWS = [
         staff_sees=False,
     ),
     api(
+        "media-rendition",
+        "{s.rendition_url}",
+        markers=(),
+        owner_sees=False,
+        staff_sees=False,
+    ),
+    api(
         "document-serve",
         "/documents/{s.document_id}/{s.document_filename}",
         markers=(),
@@ -394,7 +530,10 @@ def log_in(client, supplier_a, supplier_b, staff_user):
 def test_isolation(client, log_in, secret, row: Row, role: str):
     headers = log_in(role, row.auth)
 
-    response = client.get(row.url(secret), **headers)
+    if row.post is None:
+        response = client.get(row.url(secret), **headers)
+    else:
+        response = client.post(row.url(secret), row.data(secret), **headers)
 
     body = body_text(response)
     markers = [secret.markers[key] for key in row.markers]
@@ -403,6 +542,8 @@ def test_isolation(client, log_in, secret, row: Row, role: str):
         assert [m for m in markers if m in body] == []
     elif getattr(row, f"{role}_sees"):
         assert markers[0] in body
+    if row.shown:
+        assert secret.markers[row.shown] in body
 
 
 def test_matrix_size():
