@@ -55,15 +55,21 @@ def vocabulary() -> Vocabulary:
 
 @pytest.fixture(scope="module")
 def analyzers(vocabulary) -> tuple[Analyzer, Analyzer]:
-    """The production analyzer (rjieba) and the same analyzer over Python jieba."""
-    fast = Analyzer(vocabulary)
+    """The production analyzer (rjieba) and the same analyzer over Python jieba, each on a
+    segmenter of its own: the process-wide one may hold words earlier tests taught it (topic
+    synonym groups from the database), which the reference would not have."""
     state = analysis._segmenter_state
-    saved = state.pop("segmenter")
-    state["segmenter"] = PythonJieba()
+    saved = state.pop("segmenter", None)
     try:
+        state["segmenter"] = rjieba.Jieba()
+        fast = Analyzer(vocabulary)
+        state["segmenter"] = PythonJieba()
         reference = Analyzer(vocabulary)
     finally:
-        state["segmenter"] = saved
+        if saved is None:
+            state.pop("segmenter", None)
+        else:
+            state["segmenter"] = saved
     return fast, reference
 
 
