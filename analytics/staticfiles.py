@@ -25,7 +25,9 @@ class PlotlyFinder(BaseFinder):
 
     def find(self, path: str, find_all: bool = False, **kwargs) -> str | list[str]:
         if path != STATIC_PATH:
-            return [] if find_all else None
+            # [] either way, as Django's own finders answer: a None here would be collected
+            # into finders.find()'s answer as [None], which static serving takes for a match
+            return []
         match = str(PACKAGE_DATA / SOURCE_NAME)
         return [match] if find_all else match
 

@@ -432,3 +432,13 @@ def test_every_table_is_captioned_with_header_scopes(staff_client, data):
     assert tables == 6  # kpis, series, channels, top articles, companies, reading now
     assert 'scope="col"' in html
     assert 'scope="row"' in html
+
+
+def test_the_plotly_finder_finds_only_its_own_file():
+    # given Django's finders, ours among them
+    from django.contrib.staticfiles import finders
+
+    # then plotly.js is found, and a missing file stays missing (never [None], which static
+    # serving took for a match and answered 500)
+    assert finders.find("analytics/vendor/plotly.min.js").endswith("plotly.min.js")
+    assert finders.find("css/no-such.css") is None
