@@ -102,6 +102,7 @@ def search_articles(
 ) -> SearchResponse:
     """Answer ``request`` from the configured engine; every word must match, and when nothing
     does, any word may (``relaxed``)."""
+    request = _without_nul(request)
     started = time.perf_counter()
     q = request.q.strip()[:MAX_QUERY_LENGTH]
     groups = get_analyzer().query_groups(q) if q else []
@@ -181,6 +182,17 @@ def _items(hits, terms: list[str]) -> list[SearchResultItem]:
     return items
 
 
+def _without_nul(request: SearchRequest) -> SearchRequest:
+    """The request without NUL characters: PostgreSQL refuses them in any text value, so a
+    ``?q=%00`` failed the search and its log (a 500) instead of searching for nothing."""
+    texts = {
+        f.name: value.replace("\x00", "")
+        for f in dataclasses.fields(request)
+        if isinstance(value := getattr(request, f.name), str) and "\x00" in value
+    }
+    return dataclasses.replace(request, **texts) if texts else request
+
+
 def _log(request: SearchRequest, response: SearchResponse, source: str, who: Searcher) -> int:
     entry = SearchLog.objects.create(
         query=response.query,
@@ -200,5 +212,5 @@ def _log(request: SearchRequest, response: SearchResponse, source: str, who: Sea
 
 
 def suggest(prefix: str, limit: int = 8) -> list[str]:
-    prefix = prefix.strip()[:50]
+    prefix = prefix.replace("\x00", "").strip()[:50]  # PostgreSQL refuses NUL in text
     return get_engine().suggest(prefix, limit) if prefix else []
