@@ -76,7 +76,8 @@ def _lines(count: int, suppliers: list[str]) -> list[str]:
 
 
 class PythonJieba:
-    """Python jieba behind the segmenter interface the analyzer uses, for the comparison."""
+    """Python jieba behind the segmenter interface the analyzer uses (jieba-rs's): the
+    reference this benchmark times and tests/search/test_segmenter.py compares tokens with."""
 
     def __init__(self) -> None:
         import jieba

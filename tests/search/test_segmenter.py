@@ -9,10 +9,10 @@ import json
 import random
 import re
 
-import jieba
 import pytest
 import rjieba
 
+from bench.import_articles import PythonJieba
 from content.demo_text import DEMO_MATERIALS, KINDS, make_article, supplier_names
 from content.materials import DATA_FILE
 from content.models import Material
@@ -30,21 +30,6 @@ from search.analysis import (
 ARTICLES = 400
 # Characters Python jieba never keeps inside a word (its han pattern is U+4E00-U+9FD5).
 OUTSIDE_JIEBA_HAN = re.compile(r"[\u3400-\u4dbf\u9fd6-\u9fff]")
-
-
-class PythonJieba:
-    """Python jieba behind the segmenter interface the analyzer uses (rjieba's)."""
-
-    def __init__(self) -> None:
-        jieba.setLogLevel(60)
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
-
-    def add_word(self, word: str, freq: int, tag: str | None) -> None:
-        self.tokenizer.add_word(word, freq=freq, tag=tag)
-
-    def cut_for_search(self, text: str, hmm: bool) -> list[str]:
-        return list(self.tokenizer.cut_for_search(text, HMM=hmm))
 
 
 @pytest.fixture(scope="module")
