@@ -6,7 +6,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from analytics.dashboards.labels import channel_label, metric_label
-from analytics.dashboards.panels import Panel, Table, bar, empty_message, layout, minutes
+from analytics.dashboards.panels import (
+    Panel,
+    Table,
+    bar,
+    empty_message,
+    engagement_series_panel,
+    layout,
+    minutes,
+)
 from analytics.queries.articles import ArticleDetail, ArticleTable
 from analytics.shares import Share, ShareTree
 from analytics.templatetags.analytics_labels import share_method_label
@@ -51,39 +59,7 @@ def article_table_panel(result: ArticleTable) -> Panel:
 
 
 def article_series_panel(result: ArticleDetail) -> Panel:
-    days = [d.day.isoformat() for d in result.series]
-    figure = go.Figure(
-        [
-            go.Scatter(
-                x=days,
-                y=[d.views for d in result.series],
-                name=metric_label("views"),
-                mode="lines+markers",
-            ),
-            go.Scatter(
-                x=days,
-                y=[d.engaged_reads for d in result.series],
-                name=metric_label("engaged_reads"),
-                mode="lines+markers",
-            ),
-        ]
-    )
-    table = Table(
-        _("Engagement per day"),
-        [_("Day"), metric_label("views"), metric_label("engaged_reads"), metric_label("active_ms")],
-        [
-            [d.day.isoformat(), d.views, d.engaged_reads, minutes(d.active_ms)]
-            for d in result.series
-        ],
-    )
-    has_data = any(d.views for d in result.series)
-    return Panel(
-        "series",
-        _("Engagement over time"),
-        table,
-        layout(figure),
-        "" if has_data else empty_message(),
-    )
+    return engagement_series_panel(result.series, ("views", "engaged_reads"))
 
 
 def scroll_panel(result: ArticleDetail) -> Panel:

@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from analytics.dashboards.labels import channel_label, metric_label
-from analytics.dashboards.panels import Panel, Table, bar, empty_message, layout, minutes
+from analytics.dashboards.panels import (
+    Panel,
+    Table,
+    bar,
+    empty_message,
+    engagement_series_panel,
+    layout,
+    minutes,
+)
 from analytics.queries.engagement import Overview
 
 
@@ -42,34 +50,7 @@ def kpi_panel(result: Overview) -> Panel:
 
 
 def series_panel(result: Overview) -> Panel:
-    days = [row.day.isoformat() for row in result.series]
-    metrics = ("views", "visitors", "engaged_reads")
-    figure = go.Figure(
-        [
-            go.Scatter(
-                x=days,
-                y=[getattr(r, m) for r in result.series],
-                name=metric_label(m),
-                mode="lines+markers",
-            )
-            for m in metrics
-        ]
-    )
-    rows = [
-        [r.day.isoformat(), r.views, r.visitors, r.engaged_reads, minutes(r.active_ms)]
-        for r in result.series
-    ]
-    table = Table(
-        _("Engagement per day"), [_("Day"), *map(metric_label, (*metrics, "active_ms"))], rows
-    )
-    has_data = any(r.views for r in result.series)
-    return Panel(
-        "series",
-        _("Engagement over time"),
-        table,
-        layout(figure),
-        "" if has_data else empty_message(),
-    )
+    return engagement_series_panel(result.series, ("views", "visitors", "engaged_reads"))
 
 
 def channel_panel(result: Overview) -> Panel:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from analytics.dashboards.labels import metric_label
+
 FONT = "system-ui, -apple-system, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
 
 
@@ -84,4 +86,37 @@ def empty_message() -> str:
     return _(
         "Nothing recorded for this range and these filters. Widen the date range or clear a "
         "filter; new reading shows here once the next rollup has run (every few minutes)."
+    )
+
+
+def engagement_series_panel(series: Sequence, metrics: Sequence[str]) -> Panel:
+    """Daily lines of ``metrics`` and the table under them (with active reading time): one
+    builder for the overview and an article's page, whose day rows share these attributes."""
+    days = [row.day.isoformat() for row in series]
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=days,
+                y=[getattr(row, metric) for row in series],
+                name=metric_label(metric),
+                mode="lines+markers",
+            )
+            for metric in metrics
+        ]
+    )
+    table = Table(
+        _("Engagement per day"),
+        [_("Day"), *map(metric_label, (*metrics, "active_ms"))],
+        [
+            [row.day.isoformat(), *(getattr(row, m) for m in metrics), minutes(row.active_ms)]
+            for row in series
+        ],
+    )
+    has_data = any(row.views for row in series)
+    return Panel(
+        "series",
+        _("Engagement over time"),
+        table,
+        layout(figure),
+        "" if has_data else empty_message(),
     )
