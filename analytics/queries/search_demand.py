@@ -56,7 +56,8 @@ def _grouped(logs: QuerySet, limit: int) -> list[QueryRow]:
         .values("term")
         .annotate(
             searches=Count("pk"),
-            people=Count("daily_id", distinct=True),
+            # people as related searches count them: by network, which a client cannot vary
+            people=Count("network_id", distinct=True),
             results=Max("result_count"),
         )
         .order_by("-searches", "term")[:limit]

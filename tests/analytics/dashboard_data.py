@@ -149,7 +149,7 @@ def _sessions(data: DashboardData) -> None:
 
 
 def _searches(data: DashboardData) -> None:
-    rows = [  # (query, results, daily id, bot reason, clicked page and position)
+    rows = [  # (query, results, searcher's network id, bot reason, clicked page and position)
         ("黄芪", 12, "d1", "", (data.a1.pk, 1)),
         ("黄芪", 12, "d2", "", (data.a1.pk, 2)),
         ("黄芪", 12, "d1", "", None),
@@ -162,14 +162,14 @@ def _searches(data: DashboardData) -> None:
         ("川贝母", 0, "d5", "", None),
         ("冬虫夏草产地", 2, "d6", "", None),
     ]
-    for query, results, daily_id, bot, click in rows:
+    for query, results, network_id, bot, click in rows:
         log = SearchLog.objects.create(
             query=query,
             normalized=query,
             result_count=results,
             engine="embedded",
             latency_ms=1.0,
-            daily_id=daily_id,
+            network_id=network_id,
             bot_reason=bot,
         )
         SearchLog.objects.filter(pk=log.pk).update(created_at=_at(2))
@@ -181,7 +181,7 @@ def _searches(data: DashboardData) -> None:
         result_count=12,
         engine="embedded",
         latency_ms=1.0,
-        daily_id="d9",
+        network_id="d9",
     )
     SearchLog.objects.filter(pk=old.pk).update(created_at=_at(20, 10))
 
