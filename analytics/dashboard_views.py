@@ -91,7 +91,6 @@ def overview_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
     context = {
         "title": _("Analytics overview"),
         "cards": kpi_cards(result),
-        "conversions_recorded": result.conversions_recorded,
     }
     return _respond(request, inp, "overview", panels, context)
 

@@ -3,21 +3,20 @@ metric is read, scoped like the engagement figures (supplier, material, kind).
 
 A filter a conversion cannot honour leaves that figure out (None) rather than showing a number
 that ignores it: orders carry no article, so an article-kind filter cannot narrow them, and no
-conversion knows the reader's channel.
+conversion knows the reader's channel (attributed revenue can: its credit sits on the reads).
 """
 
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from analytics.attribution import ORDER
 from analytics.days import day_bounds
-from analytics.models import REVENUE_STATUSES, Inquiry, Order
+from analytics.models import REVENUE_STATUSES, AttributionCredit, Inquiry, Order
 from analytics.queries.params import DashboardInput
+from analytics.queries.scope import scoped_articles
 
-
-def conversions_recorded() -> bool:
-    """Whether the platform records inquiries and orders (it does since they landed)."""
-    return True
+KPI_MODEL = "linear"
 
 
 def _window(inp: DashboardInput, field: str) -> Q:
@@ -64,7 +63,20 @@ def order_revenue(inp: DashboardInput) -> Decimal | None:
     return orders.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
 
 
-def attributed_revenue(inp: DashboardInput) -> Decimal | None:
-    """Revenue credited to content by the attribution models: left out until the materialised
-    attribution is read here."""
-    return None
+def attributed_revenue(inp: DashboardInput) -> Decimal:
+    """Order revenue the linear model credits to content in the range and scope, from the stored
+    credit (``AttributionCredit``; an article's credit is split over its materials, so material
+    sums are exact). The KPI shows one model: linear, every read of the journey alike."""
+    credit = AttributionCredit.objects.filter(
+        model=KPI_MODEL, conversion_kind=ORDER, day__gte=inp.start, day__lte=inp.end
+    )
+    if inp.supplier_id:
+        credit = credit.filter(supplier_id=inp.supplier_id)
+    if inp.material_id:
+        credit = credit.filter(material_id=inp.material_id)
+    if inp.kind:
+        credit = credit.filter(article_id__in=scoped_articles(inp).values("pk"))
+    if inp.channel:
+        credit = credit.filter(channel=inp.channel)
+    total = credit.aggregate(total=Sum("value"))["total"] or 0.0
+    return Decimal(str(round(total, 2))).quantize(Decimal("0.01"))

@@ -82,7 +82,6 @@ class Overview:
     # None when the scope cannot tell buyer companies apart: the rollups count a company's
     # reading site-wide, not per article, so only platform staff looking at everything see them.
     companies: list[CompanyRow] | None
-    conversions_recorded: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -184,7 +183,6 @@ def compute_overview(inp: DashboardInput) -> Overview:
         channels=_channels(inp, keys),
         top_articles=top_articles(inp, keys),
         companies=_companies(inp),
-        conversions_recorded=conversions.conversions_recorded(),
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from analytics.models import (
     Account,
+    AttributionCredit,
     DailyRollup,
     Dimension,
     EventType,
@@ -262,6 +263,34 @@ def _conversions(data: DashboardData, account: Account, materials: dict) -> None
         )
 
 
+def _credit(data: DashboardData, account: Account) -> None:
+    """Stored linear credit of orders: Nov 4 order 12,000 split a1 7,200 (A) / b1 4,800 (B);
+    Oct 29 order 3,000 all to a1 (A). Another model's row must not count."""
+    rows = [
+        ("linear", data.a1.pk, data.supplier_a, "wechat", date(2026, 11, 4), 7200.0),
+        ("linear", data.b1.pk, data.supplier_b, "search", date(2026, 11, 4), 4800.0),
+        ("linear", data.a1.pk, data.supplier_a, "wechat", date(2026, 10, 29), 3000.0),
+        ("first_touch", data.a1.pk, data.supplier_a, "wechat", date(2026, 11, 4), 12000.0),
+    ]
+    AttributionCredit.objects.bulk_create(
+        AttributionCredit(
+            model=model,
+            conversion_kind="order",
+            conversion_id=1,
+            account=account,
+            contact_id=0,
+            article_id=article,
+            supplier_id=supplier,
+            material_id=None,
+            channel=channel,
+            day=day,
+            credit=value / 12000,
+            value=value,
+        )
+        for model, article, supplier, channel, day, value in rows
+    )
+
+
 def build_dashboard_data(supplier_a, supplier_b, materials) -> DashboardData:
     a1 = ArticlePageFactory(parent=supplier_a.page, title=A1_TITLE, kind="product")
     a1.materials.set([materials["黄芪"]])
@@ -276,6 +305,7 @@ def build_dashboard_data(supplier_a, supplier_b, materials) -> DashboardData:
     account = Account.objects.create(name=COMPANY)
     _rollups(data, account)
     _conversions(data, account, materials)
+    _credit(data, account)
     _sessions(data)
     _searches(data)
     _shares_and_readers(data)

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -67,6 +68,8 @@ def test_overview_kpis_against_the_previous_period(staff_client, data):
         # B's Oct 29 (A's refunded order of Nov 5 carries no revenue and is not counted)
         "inquiries": (2, 2, 0.0),
         "orders": (1, 1, 0.0),
+        # linear credit: 7,200 + 4,800 on Nov 4 against 3,000 on Oct 29 → +300 %
+        "revenue": (Decimal("12000.00"), Decimal("3000.00"), 300.0),
     }
 
 
@@ -80,6 +83,7 @@ def test_overview_of_a_supplier_reads_its_own_rollups(client_a, data):
         "active_ms": (3.0, 0.5, 500.0),
         "inquiries": (2, 1, 100.0),  # Nov 2 and Nov 5 against Oct 26 (B's Oct 29 is not A's)
         "orders": (1, 0, None),  # the paid Nov 4 order; the refunded one does not count
+        "revenue": (Decimal("7200.00"), Decimal("3000.00"), 140.0),  # A's articles only
     }
 
 
@@ -386,14 +390,15 @@ def test_queries_per_view_stay_fixed(
 
 
 # Session, user, permissions and the admin menu included (a supplier's inquiry and order menu
-# items ask for its workspace: 2); the overview counts inquiries and orders for both periods (4).
+# items ask for its workspace: 2); the overview counts inquiries, orders and attributed revenue
+# for both periods (6).
 # None of them grows with the data.
 QUERIES = {
-    ("staff", "overview"): 22,
+    ("staff", "overview"): 24,
     ("staff", "articles"): 10,
     ("staff", "article"): 15,
     ("staff", "search"): 13,
-    ("supplier", "overview"): 28,
+    ("supplier", "overview"): 30,
     ("supplier", "articles"): 17,
     ("supplier", "article"): 23,
     ("supplier", "search"): 20,

@@ -79,7 +79,7 @@ def test_staff_see_every_dashboard_drawn(live_server, browser, data, site):
 
     drawn = _open_every_view(page, live_server.url, data.b1.pk, "staff")
 
-    assert home_cards == 6  # views, readers, engaged reads, reading time, inquiries, orders
+    assert home_cards == 7  # views, readers, engaged reads, time, inquiries, orders, revenue
     assert all(drawn[view] and all(n > 0 for n in drawn[view]) for view in drawn), drawn
     assert len(drawn["overview"]) == 4  # series, channels, top articles, companies
     assert len(drawn["article"]) == 3  # B1: series, scroll, channels; nobody shared it
