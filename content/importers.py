@@ -23,10 +23,11 @@ from modelsearch.backends import get_search_backends
 from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 from wagtail.blocks import StreamValue
-from wagtail.models import ReferenceIndex
+from wagtail.models import Page, ReferenceIndex
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from content.bulk_publish import NewArticle, publish_new_articles
 from content.materials import MaterialResolver
 from content.models import ArticleKind, ArticlePage, Material, SupplierPage
 from content.slugs import ascii_slug, free_slug
@@ -128,53 +129,191 @@ def import_articles(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    report, resolver = report or ImportReport(), MaterialResolver()
+    report = report or ImportReport()
+    run = _Run(MaterialResolver(), create_suppliers, force)
     numbered = list(enumerate(lines, start=1))[start_after:]
     for begin in range(0, len(numbered), batch_size):
         batch = numbered[begin : begin + batch_size]
-        _import_batch(batch, report, resolver, create_suppliers, force, on_line)
+        _import_batch(batch, report, run, on_line)
         if on_batch:
             on_batch(batch[-1][0], report)
     return report
 
 
+@dataclass
+class _Run:
+    """What every batch of one import shares: options and the dictionaries read once."""
+
+    resolver: MaterialResolver
+    create_suppliers: bool
+    force: bool
+    suppliers: dict[str, SupplierPage] = field(default_factory=dict)
+
+    def supplier(self, name: str) -> SupplierPage:
+        """The supplier page titled ``name`` (onboarded first with ``create_suppliers``)."""
+        if name not in self.suppliers:
+            supplier = SupplierPage.objects.filter(title=name).first()
+            if supplier is None:
+                if not self.create_suppliers:
+                    raise LineError(
+                        "supplier",
+                        f"unknown supplier {name!r} (onboard it first, or pass --create-suppliers)",
+                    )
+                with transaction.atomic():
+                    supplier = create_supplier(name).page
+            self.suppliers[name] = supplier
+        return self.suppliers[name]
+
+
+@dataclass
+class _Line:
+    number: int
+    record: ArticleRecord
+    supplier: SupplierPage
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return self.supplier.pk, self.record.external_id
+
+
+@dataclass
+class _Batch:
+    """One transaction's lines: new articles wait in ``pending`` and are published together."""
+
+    report: ImportReport
+    run: _Run
+    saved: list[ArticlePage] = field(default_factory=list)
+    pending: list[_Line] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    taken: dict[int, set[str]] = field(default_factory=dict)
+
+    def fail(self, number: int, exc: Exception) -> None:
+        if isinstance(exc, LineError):
+            self.problems.append(ImportProblem(number, exc.field, exc.message))
+        else:  # a DatabaseError, rolled back to the line's savepoint
+            self.problems.append(ImportProblem(number, "", f"not saved: {exc}"))
+
+    def save_one(self, line: _Line) -> None:
+        """Wagtail's own path (a savepoint, ``save_revision``, ``publish``): updates, and
+        new articles when their batch's bulk write failed."""
+        try:
+            article, created = _save_article(line.record, self.run.create_suppliers, self.run.force)
+        except (LineError, DatabaseError) as exc:
+            self.fail(line.number, exc)
+        else:
+            self.saved.append(article)
+            self.report.created += created
+            self.report.updated += not created
+
+    def flush(self) -> None:
+        """Publish the pending new articles in one bulk write; if the database refuses it,
+        one at a time, so only the lines at fault are lost."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                pages = publish_new_articles([self._new_article(line) for line in pending])
+        except DatabaseError:
+            for line in pending:
+                self.save_one(line)
+        else:
+            self.saved.extend(pages)
+            self.report.created += len(pages)
+
+    def _new_article(self, line: _Line) -> NewArticle:
+        record, supplier = line.record, line.supplier
+        page = ArticlePage(
+            external_id=record.external_id,
+            supplier=supplier,
+            title=record.title,
+            kind=record.kind,
+            summary=record.summary,
+            origin=record.origin,
+            publish_date=record.published_at,
+        )
+        page.body = merge_body(page.body, record.body)
+        page.slug = self._free_slug(supplier, ascii_slug(record.title))
+        return NewArticle(page, record.materials, record.tags)
+
+    def _free_slug(self, supplier: SupplierPage, base: str) -> str:
+        """As ``slugs.free_slug``, against the children read once per supplier and batch."""
+        if supplier.pk not in self.taken:
+            self.taken[supplier.pk] = set(
+                Page.objects.filter(
+                    path__startswith=supplier.path, depth=supplier.depth + 1
+                ).values_list("slug", flat=True)
+            )
+        taken, slug, n = self.taken[supplier.pk], base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        return slug
+
+
 def _import_batch(
     batch: list[tuple[int, str]],
     report: ImportReport,
-    resolver: MaterialResolver,
-    create_suppliers: bool,
-    force: bool,
+    run: _Run,
     on_line: Callable[[], None] | None,
 ) -> None:
-    """Write a batch in one transaction (a savepoint a line), then index its pages at once."""
-    saved: list[ArticlePage] = []
+    """Write a batch in one transaction, then index its pages at once.
+
+    New articles are published together (``bulk_publish``); updates, which must merge with
+    what editors did in the admin and respect moderation, go through Wagtail one by one.
+    """
+    state = _Batch(report, run)
     with (
         deferred_article_updates() as published,
         disable_reference_index_auto_update(),
         _deferred_admin_search(ArticlePage),
         transaction.atomic(),
     ):
-        for number, raw in batch:
-            if raw.strip():
-                try:
-                    record = parse_line(raw, resolver)
-                    article, created = _save_article(record, create_suppliers, force)
-                except LineError as exc:
-                    report.problems.append(ImportProblem(number, exc.field, exc.message))
-                except DatabaseError as exc:  # rolled back to the line's savepoint
-                    report.problems.append(ImportProblem(number, "", f"not saved: {exc}"))
-                else:
-                    saved.append(article)
-                    report.created += created
-                    report.updated += not created
-            if on_line:
-                on_line()
-        pages = list({page.pk: page for page in saved}.values())
+        lines = _parse_batch(batch, state, on_line)
+        existing = _existing_keys(lines)
+        for line in lines:
+            if line.key in existing:
+                if any(p.key == line.key for p in state.pending):
+                    state.flush()  # the same article twice in a batch: the later line updates
+                state.save_one(line)
+            else:
+                state.pending.append(line)
+                existing.add(line.key)
+        state.flush()
+        pages = list({page.pk: page for page in state.saved}.values())
         for page in pages:
             ReferenceIndex.create_or_update_for_object(page)
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(ArticlePage, pages)
+    report.problems.extend(sorted(state.problems, key=lambda problem: problem.line))
     index_pages(sorted(published))
+
+
+def _parse_batch(
+    batch: list[tuple[int, str]], state: _Batch, on_line: Callable[[], None] | None
+) -> list[_Line]:
+    lines = []
+    for number, raw in batch:
+        if raw.strip():
+            try:
+                record = parse_line(raw, state.run.resolver)
+                lines.append(_Line(number, record, state.run.supplier(record.supplier)))
+            except (LineError, DatabaseError) as exc:
+                state.fail(number, exc)
+        if on_line:
+            on_line()
+    return lines
+
+
+def _existing_keys(lines: list[_Line]) -> set[tuple[int, str]]:
+    """(supplier id, external id) of the batch's articles that are already stored."""
+    if not lines:
+        return set()
+    found = ArticlePage.objects.filter(
+        supplier__in={line.supplier.pk for line in lines},
+        external_id__in={line.record.external_id for line in lines},
+    ).values_list("supplier_id", "external_id")
+    return set(found)
 
 
 @contextmanager
