@@ -10,7 +10,8 @@ import uuid
 from urllib.parse import unquote, urlsplit
 
 from django.core.cache import cache
-from django.db import transaction
+
+from content.commit_hooks import on_commit_once
 
 VERSION_KEY = "analytics:page-paths:version"
 # Paths that resolve to no page are remembered too, so made-up URLs cost one query each; past
@@ -103,4 +104,8 @@ def _find_redirect(hostname: str, port: int, path: str, page_id: int) -> bool:
 
 def forget_page_paths(**_kwargs: object) -> None:
     """Connected to page and site changes: every process resolves paths afresh after commit."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    on_commit_once(_new_version)
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)

@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
+
+from content.commit_hooks import on_commit_once
 
 VERSION_KEY = "page-cache:version"
 TRACKING_PARAMS = {"s", "from", "isappinstalled", "scene", "clicktime", "enterid"}
@@ -38,7 +39,7 @@ def bump_version(**_kwargs) -> None:
     Bumping before the commit would let a request render the old page and cache it under the
     new version.
     """
-    transaction.on_commit(_bump)
+    on_commit_once(_bump)
 
 
 def _bump() -> None:

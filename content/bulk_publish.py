@@ -7,31 +7,26 @@ log entries); this writes the same rows in about a dozen statements for a whole 
 caller has validated every field (``importers.parse_line``) and chosen slugs free among the
 parent's children, so nothing here validates again. ``page_published`` is still sent for each
 page once its rows exist, so every receiver (search, page cache, /collect's path map) sees a
-publish as it would from the admin.
+publish as it would from the admin (whole-cache invalidations run once, see
+``commit_hooks``).
 """
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import F
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.log_actions import get_active_log_context
-from wagtail.models import Page, PageLogEntry, Revision
+from wagtail.models import COMMENTS_RELATION_NAME, Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.signals import page_published
 
-from content.models import ArticlePage, Material
-
-# What publishing sets once the revision exists (the rest is written with the page).
-PUBLISHED_FIELDS = [
-    "latest_revision",
-    "live_revision",
-    "latest_revision_created_at",
-    "first_published_at",
-    "last_published_at",
-]
+from content.commit_hooks import coalesced_on_commit
+from content.models import ArticlePage, ArticleTag, Material
 
 
 @dataclass
@@ -45,7 +40,7 @@ class NewArticle:
 
 def publish_new_articles(articles: Sequence[NewArticle]) -> list[ArticlePage]:
     """Add each article as the last child of its ``supplier`` page, live, with one revision,
-    its materials, tags and the create and publish log entries; return the saved pages.
+    its materials, tags, references and the create and publish log entries; return the pages.
 
     Must run inside a transaction: a failure part-way leaves rows the caller rolls back.
     """
@@ -55,16 +50,18 @@ def publish_new_articles(articles: Sequence[NewArticle]) -> list[ArticlePage]:
     pages = [article.page for article in articles]
     _place_in_tree(pages)
     for page in pages:
-        _set_draft_fields(page)
+        page.draft_title, page.live, page.has_unpublished_changes = page.title, True, False
+        page.first_published_at = page.last_published_at = now
+        page.latest_revision_created_at = now
     _insert_pages(pages)
-    revisions = _insert_revisions(pages, now)
-    for page, revision in zip(pages, revisions, strict=True):
-        _set_published_fields(page, revision, now)
-    Page.objects.bulk_update(pages, PUBLISHED_FIELDS, batch_size=_batch_size(len(PUBLISHED_FIELDS)))
     _insert_relations(articles)
+    revisions = _insert_revisions(pages, now)
+    _point_at_revisions(pages, revisions)
+    _insert_references(pages)
     _insert_log_entries(pages, revisions, now)
-    for page, revision in zip(pages, revisions, strict=True):
-        page_published.send(sender=ArticlePage, instance=page, revision=revision)
+    with coalesced_on_commit():
+        for page, revision in zip(pages, revisions, strict=True):
+            page_published.send(sender=ArticlePage, instance=page, revision=revision)
     return pages
 
 
@@ -100,21 +97,6 @@ def _place_in_tree(pages: list[ArticlePage]) -> None:
         Page.objects.filter(pk=parent_id).update(numchild=F("numchild") + len(children))
 
 
-def _set_draft_fields(page: ArticlePage) -> None:
-    """The fields as they stand when ``save_revision`` serialises a page ``add_child`` made."""
-    page.draft_title = page.title
-    page.live, page.has_unpublished_changes = True, False
-    page.first_published_at = page.last_published_at = None
-    page.latest_revision_created_at = None
-
-
-def _set_published_fields(page: ArticlePage, revision: Revision, now) -> None:
-    """What ``save_revision`` then ``publish`` leave on the page."""
-    page.latest_revision = page.live_revision = revision
-    page.latest_revision_created_at = revision.created_at
-    page.first_published_at = page.last_published_at = now
-
-
 def _insert_pages(pages: list[ArticlePage]) -> None:
     """One multi-row INSERT into each table of the page's model chain (Page, then ArticlePage):
     Django's ``bulk_create`` refuses multi-table models, its ``_insert`` underneath does not."""
@@ -136,27 +118,9 @@ def _insert_pages(pages: list[ArticlePage]) -> None:
         ArticlePage._base_manager._insert(pages[start : start + size], fields=article_fields)
 
 
-def _insert_revisions(pages: list[ArticlePage], now) -> list[Revision]:
-    page_type = ContentType.objects.get_for_model(Page)
-    article_type = ContentType.objects.get_for_model(ArticlePage)
-    revisions = [
-        Revision(
-            content_type=article_type,
-            base_content_type=page_type,
-            object_id=str(page.pk),
-            created_at=now,
-            user=None,
-            approved_go_live_at=None,
-            content=page.serializable_data(),
-            object_str=str(page),
-        )
-        for page in pages
-    ]
-    return Revision.objects.bulk_create(revisions, batch_size=_batch_size(8))
-
-
 def _insert_relations(articles: Sequence[NewArticle]) -> None:
-    """Material links and tags, as the page's cluster relations would commit them."""
+    """Material links and tagged items, as the page's cluster relations would commit them,
+    also set on each page in memory, where its revision and references read them."""
     materials_field = ArticlePage._meta.get_field("materials")
     through = materials_field.remote_field.through
     source, target = materials_field.m2m_field_name(), materials_field.m2m_reverse_field_name()
@@ -170,19 +134,94 @@ def _insert_relations(articles: Sequence[NewArticle]) -> None:
     )
     names = list(dict.fromkeys(name for a in articles for name in a.tags))
     tags = {tag.name: tag for tag in ArticlePage().tags._to_tag_model_instances(names, {})}
-    tag_through = ArticlePage.tags.through
-    tag_through.objects.bulk_create(
-        [
-            tag_through(content_object_id=a.page.pk, tag_id=tags[name].pk)
-            for a in articles
-            for name in dict.fromkeys(a.tags)
-            if name in tags
-        ],
-        batch_size=_batch_size(2),
+    tagged = {
+        a.page.pk: [
+            ArticleTag(content_object=a.page, tag=tags[name]) for name in dict.fromkeys(a.tags)
+        ]
+        for a in articles
+    }
+    ArticleTag.objects.bulk_create(
+        [item for items in tagged.values() for item in items], batch_size=_batch_size(2)
+    )
+    for article in articles:
+        page = article.page
+        page.materials = article.materials
+        page.tagged_items = tagged[page.pk]
+        setattr(page, COMMENTS_RELATION_NAME, [])
+
+
+def _insert_revisions(pages: list[ArticlePage], now: dt.datetime) -> list[Revision]:
+    """One revision a page, its content as ``save_revision`` serialises a page ``add_child``
+    just saved (not yet published: no revision, no publish dates)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    article_type = ContentType.objects.get_for_model(ArticlePage)
+    revisions = []
+    for page in pages:
+        page.first_published_at = page.last_published_at = None
+        page.latest_revision_created_at = None
+        content = page.serializable_data()
+        page.first_published_at = page.last_published_at = now
+        page.latest_revision_created_at = now
+        revisions.append(
+            Revision(
+                content_type=article_type,
+                base_content_type=page_type,
+                object_id=str(page.pk),
+                created_at=now,
+                user=None,
+                approved_go_live_at=None,
+                content=content,
+                object_str=str(page),
+            )
+        )
+    return Revision.objects.bulk_create(revisions, batch_size=_batch_size(8))
+
+
+def _point_at_revisions(pages: list[ArticlePage], revisions: list[Revision]) -> None:
+    """Latest and live revision of every page, in one UPDATE: each new page has one."""
+    page_type = ContentType.objects.get_for_model(Page)
+    newest = Revision.objects.filter(
+        base_content_type=page_type, object_id=Cast(OuterRef("pk"), CharField())
+    ).order_by("-pk")
+    Page.objects.filter(pk__in=[page.pk for page in pages]).update(
+        latest_revision_id=Subquery(newest.values("pk")[:1]),
+        live_revision_id=Subquery(newest.values("pk")[:1]),
+    )
+    for page, revision in zip(pages, revisions, strict=True):
+        page.latest_revision = page.live_revision = revision
+
+
+def _insert_references(pages: list[ArticlePage]) -> None:
+    """Wagtail's reference index rows, as ``ReferenceIndex.create_or_update_for_object``
+    writes them for a page with none recorded yet."""
+    page_type = ContentType.objects.get_for_model(Page)
+    article_type = ContentType.objects.get_for_model(ArticlePage, for_concrete_model=False)
+    rows = [
+        ReferenceIndex(
+            content_type=article_type,
+            base_content_type=page_type,
+            object_id=page.pk,
+            to_content_type_id=to_type,
+            to_object_id=to_id,
+            model_path=model_path,
+            content_path=content_path,
+            content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+        )
+        for page in pages
+        for to_type, to_id, model_path, content_path in set(
+            ReferenceIndex._extract_references_from_object(page)
+        )
+    ]
+    ReferenceIndex.objects.bulk_create(
+        rows,
+        batch_size=_batch_size(8),
+        ignore_conflicts=connection.features.supports_ignore_conflicts,
     )
 
 
-def _insert_log_entries(pages: list[ArticlePage], revisions: list[Revision], now) -> None:
+def _insert_log_entries(
+    pages: list[ArticlePage], revisions: list[Revision], now: dt.datetime
+) -> None:
     """The history the admin shows: "created", then "published" with the revision."""
     article_type = ContentType.objects.get_for_model(ArticlePage)
     uuid = get_active_log_context().uuid

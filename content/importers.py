@@ -183,6 +183,7 @@ class _Batch:
     report: ImportReport
     run: _Run
     saved: list[ArticlePage] = field(default_factory=list)
+    saved_one_by_one: list[ArticlePage] = field(default_factory=list)
     pending: list[_Line] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     taken: dict[int, set[str]] = field(default_factory=dict)
@@ -202,6 +203,7 @@ class _Batch:
             self.fail(line.number, exc)
         else:
             self.saved.append(article)
+            self.saved_one_by_one.append(article)
             self.report.created += created
             self.report.updated += not created
 
@@ -280,9 +282,9 @@ def _import_batch(
                 state.pending.append(line)
                 existing.add(line.key)
         state.flush()
+        for page in {page.pk: page for page in state.saved_one_by_one}.values():
+            ReferenceIndex.create_or_update_for_object(page)  # the bulk write made the others'
         pages = list({page.pk: page for page in state.saved}.values())
-        for page in pages:
-            ReferenceIndex.create_or_update_for_object(page)
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(ArticlePage, pages)
     report.problems.extend(sorted(state.problems, key=lambda problem: problem.line))
