@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.db.models.signals import post_save
 from modelsearch.backends import get_search_backends
 from modelsearch.signal_handlers import post_save_signal_handler
@@ -215,15 +216,36 @@ class _Batch:
             return
         try:
             with transaction.atomic():
-                pages = publish_new_articles([self._new_article(line) for line in pending])
+                bases = [ascii_slug(line.record.title) for line in pending]
+                self._read_taken_slugs(pending, bases)
+                articles = [self._new_article(*each) for each in zip(pending, bases, strict=True)]
+                pages = publish_new_articles(articles)
         except DatabaseError:
+            self.taken.clear()  # pages made one by one take slugs this batch has not seen
             for line in pending:
                 self.save_one(line)
         else:
             self.saved.extend(pages)
             self.report.created += len(pages)
 
-    def _new_article(self, line: _Line) -> NewArticle:
+    def _read_taken_slugs(self, pending: list[_Line], bases: list[str]) -> None:
+        """Add to ``taken`` the slugs of each supplier's children that the new articles' could
+        collide with (those starting with one of their base slugs): a query per supplier."""
+        wanted: dict[int, tuple[SupplierPage, set[str]]] = {}
+        for line, base in zip(pending, bases, strict=True):
+            wanted.setdefault(line.supplier.pk, (line.supplier, set()))[1].add(base)
+        for supplier_pk, (supplier, prefixes) in wanted.items():
+            collide = Q()
+            for prefix in prefixes:
+                collide |= Q(slug__startswith=prefix)
+            children = Page.objects.filter(
+                path__startswith=supplier.path, depth=supplier.depth + 1
+            ).filter(collide)
+            taken = self.taken.setdefault(supplier_pk, set())
+            taken.update(children.values_list("slug", flat=True))
+
+    def _new_article(self, line: _Line, base: str) -> NewArticle:
+        """An unsaved page for ``line``, its slug ``base`` or the next free ``base-N``."""
         record, supplier = line.record, line.supplier
         page = ArticlePage(
             external_id=record.external_id,
@@ -235,22 +257,12 @@ class _Batch:
             publish_date=record.published_at,
         )
         page.body = merge_body(page.body, record.body)
-        page.slug = self._free_slug(supplier, ascii_slug(record.title))
-        return NewArticle(page, record.materials, record.tags)
-
-    def _free_slug(self, supplier: SupplierPage, base: str) -> str:
-        """As ``slugs.free_slug``, against the children read once per supplier and batch."""
-        if supplier.pk not in self.taken:
-            self.taken[supplier.pk] = set(
-                Page.objects.filter(
-                    path__startswith=supplier.path, depth=supplier.depth + 1
-                ).values_list("slug", flat=True)
-            )
         taken, slug, n = self.taken[supplier.pk], base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
-        return slug
+        page.slug = slug
+        return NewArticle(page, record.materials, record.tags)
 
 
 def _import_batch(

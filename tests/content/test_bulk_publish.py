@@ -14,7 +14,7 @@ from content.importers import import_articles, parse_line
 from content.materials import MaterialResolver
 from content.models import ArticlePage
 from search.models import SearchDocument
-from search.queries import rank_pages
+from search.queries import SearchRequest, rank_pages, search_articles
 from tests.content.test_import import line
 
 # Differ between any two articles by construction: identity, place in the tree, random key.
@@ -55,9 +55,10 @@ def pair(
         [
             line(external_id="B-1", summary=SUMMARY, body=body_linking_to(supplier_a.page)),
             line(external_id="B-2", title="当归种植", tags=["新货"]),
+            line(external_id="B-3"),
         ]
     )
-    assert (report.created, report.problems) == (2, [])
+    assert (report.created, report.problems) == (3, [])
     return (
         ArticlePage.objects.get(pk=normal.pk),
         ArticlePage.objects.get(external_id="B-1"),
@@ -105,13 +106,17 @@ def test_tree_and_url_are_where_add_child_puts_them(pair, supplier_a):
     normal, bulk = pair
     parent = Page.objects.get(pk=supplier_a.page.pk)
 
-    children = list(parent.get_children().values_list("pk", flat=True))
-    assert children == [normal.pk, bulk.pk, ArticlePage.objects.get(external_id="B-2").pk]
-    assert parent.numchild == 3
+    children = list(
+        ArticlePage.objects.child_of(parent).order_by("path").values_list("external_id", flat=True)
+    )
+    assert children == ["N-1", "B-1", "B-2", "B-3"]
+    assert parent.numchild == 4
     assert Page.find_problems() == ([], [], [], [], [])
     assert bulk.get_parent().pk == parent.pk
     assert bulk.url_path == f"{parent.url_path}{bulk.slug}/"
-    assert bulk.slug == f"{normal.slug}-2"  # same title: the next free slug, as free_slug gives
+    # same title: the next free slug, as free_slug gives, among stored and batch pages
+    assert bulk.slug == f"{normal.slug}-2"
+    assert ArticlePage.objects.get(external_id="B-3").slug == f"{normal.slug}-3"
 
 
 def test_revision_content_is_what_save_revision_serialises(pair):
@@ -158,10 +163,20 @@ def test_search_finds_bulk_articles_as_normal_ones(pair):
 
     documents = sorted(SearchDocument.objects.values_list("external_id", flat=True))
     found = rank_pages("岷县", 10)
+    found_by_summary = rank_pages("tonghuo", 10)
     admin_found = get_search_backend().search("tonghuo", ArticlePage)
 
-    assert documents == ["B-1", "B-2", "N-1"]
-    assert set(found[:2]) == {normal.pk, bulk.pk}  # same text, same rank, ahead of B-2
+    assert documents == ["B-1", "B-2", "B-3", "N-1"]
+    assert sorted(found) == sorted(ArticlePage.objects.values_list("pk", flat=True))
+    assert sorted(found_by_summary) == sorted([normal.pk, bulk.pk])
+    items = search_articles(SearchRequest(q="tonghuo"), log=False).results
+    shown = {
+        item.external_id: (item.title, item.kind, item.supplier, item.materials, item.snippet)
+        for item in items
+    }
+    assert shown["B-1"] == shown["N-1"]
+    assert {item.url for item in items} == {normal.url, bulk.url}
+    assert items[0].score == items[1].score
     assert {page.pk for page in admin_found} == {normal.pk, bulk.pk}
 
 
