@@ -1,11 +1,14 @@
 """JSON Lines import of articles: strict validation per line, many lines per transaction.
 
-Lines are written in batches (``batch_size``, 200 by default): one transaction a batch with a
-savepoint a line, so a bad line writes nothing of itself and every good line around it is kept.
-Search documents, Wagtail's reference index and Wagtail's own (admin) search index are not
-updated save by save (a task each, three saves an article) but once a batch: references and the
-admin search index inside the batch's transaction, search documents in one ``index_pages``
-call right after it commits.
+Lines are written in batches (``batch_size``, 200 by default), one transaction a batch. New
+articles are published together by ``bulk_publish`` (a few statements a batch instead of about
+a hundred queries a page); updates go through Wagtail one by one in a savepoint each, since they
+merge with editors' work and respect moderation. A bad line writes nothing of itself and every
+good line around it is kept: validation refuses it before anything is written, and a bulk write
+the database refuses is redone line by line. Search documents, Wagtail's reference index and
+Wagtail's own (admin) search index are not updated save by save (a task each) but once a batch:
+references and the admin search index inside the batch's transaction, search documents in one
+``index_pages`` call right after it commits.
 """
 
 import datetime as dt
