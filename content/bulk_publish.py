@@ -4,7 +4,7 @@ and ``publish`` write for each page, written a table at a time.
 Per page, Wagtail's path costs about a hundred queries (tree path, full validation with a query
 per foreign key and constraint, slug check, two saves of three tables, revision round trip,
 log entries); this writes the same rows in about a dozen statements for a whole batch. The
-caller has validated every field (``importers.parse_line``) and chosen slugs free among the
+caller has validated every field (``article_lines.parse_line``) and chosen slugs free among the
 parent's children, so nothing here validates again. ``page_published`` is still sent for each
 page once its rows exist, so every receiver (search, page cache, /collect's path map) sees a
 publish as it would from the admin (whole-cache invalidations run once, see

@@ -11,39 +11,35 @@ references and the admin search index inside the batch's transaction, search doc
 ``index_pages`` call right after it commits.
 """
 
-import datetime as dt
-import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from modelsearch.backends import get_search_backends
 from modelsearch.signal_handlers import post_save_signal_handler
-from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 from wagtail.blocks import StreamValue
 from wagtail.models import Page, ReferenceIndex
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from content.article_lines import (
+    ArticleRecord,
+    LineError,
+    parse_line,
+)
 from content.bulk_publish import NewArticle, publish_new_articles
 from content.materials import MaterialResolver
-from content.models import ArticleKind, ArticlePage, Material, SupplierPage
+from content.models import ArticlePage, SupplierPage
 from content.slugs import ascii_slug, free_slug
 from content.workspaces import create_supplier
 from search.indexing import index_pages
 from search.signal_handlers import deferred_article_updates
 
-BODY_FEATURES = ["bold", "italic", "ol", "ul", "link", "h3", "h4", "blockquote"]
-REQUIRED = ("external_id", "supplier", "kind", "title", "summary", "body", "published_at")
-OPTIONAL = ("materials", "origin", "tags")
-MAX_TAG_LENGTH = 100  # taggit's column
-MAX_LEN = {"external_id": 80, "supplier": 255, "title": 255, "summary": 400, "origin": 60}
 # The id of the one body block an import owns (its ``body`` as rich text). Block ids survive
 # editing in the admin, so a re-import finds this block and replaces it, and every block an
 # editor added (spec tables, quotes, reports, images, headings, more text) keeps its place.
@@ -68,12 +64,6 @@ def read_lines(file: Path) -> list[str]:
             raise ImportFileError(message) from exc
 
 
-class LineError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
 @dataclass
 class ImportProblem:
     line: int
@@ -94,20 +84,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-@dataclass
-class ArticleRecord:
-    external_id: str
-    supplier: str
-    kind: str
-    title: str
-    summary: str
-    body: str
-    published_at: dt.date
-    materials: list[Material]
-    origin: str
-    tags: list[str]
 
 
 def import_articles(
@@ -343,104 +319,6 @@ def _deferred_admin_search(model: type) -> Iterator[None]:
     finally:
         if connected:
             post_save.connect(post_save_signal_handler, sender=model)
-
-
-def parse_line(raw: str, resolver: MaterialResolver) -> ArticleRecord:
-    """Validate one JSON line into a record; raise ``LineError`` naming the field at fault."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise LineError("", f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
-    if not isinstance(data, dict):
-        raise LineError("", f"expected a JSON object, got {type(data).__name__}")
-    unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL))
-    if unknown:
-        raise LineError(unknown[0], f"unknown field(s): {', '.join(unknown)}")
-    values = {name: _text(data, name, required=True) for name in REQUIRED if name != "published_at"}
-    if values["kind"] not in ArticleKind.values:
-        raise LineError("kind", f"must be 'product' or 'technology', got {values['kind']!r}")
-    values["body"] = clean_body_html(values["body"])
-    return ArticleRecord(
-        **values,
-        published_at=_date(data.get("published_at")),
-        materials=_materials(data.get("materials", []), resolver),
-        origin=_text(data, "origin", required=False),
-        tags=_tags(data.get("tags", [])),
-    )
-
-
-def _tags(value: object) -> list[str]:
-    tags = _str_list(value, "tags")
-    too_long = next((t for t in tags if len(t) > MAX_TAG_LENGTH), None)
-    if too_long:
-        raise LineError(
-            "tags", f"tag {too_long[:20]!r}… is longer than {MAX_TAG_LENGTH} characters"
-        )
-    return tags
-
-
-def _text(data: dict, name: str, *, required: bool) -> str:
-    value = data.get(name)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise LineError(name, "missing" if value is None else "must be a string")
-    value = value.strip()
-    if required and not value:
-        raise LineError(name, "must not be empty")
-    limit = MAX_LEN.get(name)
-    if limit and len(value) > limit:
-        raise LineError(name, f"is {len(value)} characters; at most {limit} allowed")
-    return value
-
-
-def _date(value: object) -> dt.date:
-    if not isinstance(value, str):
-        raise LineError(
-            "published_at", "missing" if value is None else "must be an ISO date string"
-        )
-    try:
-        return (
-            dt.datetime.fromisoformat(value).date()
-            if "T" in value
-            else (dt.date.fromisoformat(value))
-        )
-    except ValueError as exc:
-        raise LineError("published_at", f"not an ISO date (YYYY-MM-DD): {value!r}") from exc
-
-
-def _str_list(value: object, name: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise LineError(name, "must be a list of strings")
-    return [v.strip() for v in value if v.strip()]
-
-
-def _materials(value: object, resolver: MaterialResolver) -> list[Material]:
-    found = []
-    for name in _str_list(value, "materials"):
-        material = resolver.resolve(name)
-        if material is None:
-            raise LineError("materials", f"unknown material {name!r} (not in the dictionary)")
-        found.append(material)
-    return list(dict.fromkeys(found))
-
-
-def clean_body_html(html: str) -> str:
-    """Reduce arbitrary HTML to what the rich-text editor allows (no scripts, no styles).
-
-    The converter trips on some real-world HTML (void or mis-nested tags); that is the line's
-    fault, reported as a ``body`` error rather than a crash of the whole import.
-    """
-    soup = BeautifulSoup(html, "html.parser")  # closes void and mis-nested tags
-    for element in soup(["script", "style", "iframe", "object", "template"]):
-        element.decompose()
-    converter = ContentstateConverter(BODY_FEATURES)
-    try:
-        return converter.to_database_format(converter.from_database_format(str(soup)))
-    except Exception as exc:  # the converter raises AssertionError, KeyError, …
-        raise LineError(
-            "body", f"HTML could not be converted ({type(exc).__name__}: {exc})"
-        ) from exc
 
 
 def merge_body(body: StreamValue, html: str) -> StreamValue:
