@@ -172,10 +172,12 @@ PINYIN_U_UMLAUT = re.compile(r"(?<=[nl])[üǖǘǚǜ]")
 ACCENTED = re.compile(r"[\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]")  # checked before any work
 # Runs of ASCII letters a pinyin syllable sequence could be joined from ("huang qi").
 SPACED_WORDS_MAX = 4  # the longest material name has four syllables (冬虫夏草)
-# Words and runs remembered by the analysis caches: a corpus's vocabulary is a few tens of
-# thousands of words, so these bound memory (a few MB each) while keeping nearly every hit.
+# Entries the analysis caches keep before starting afresh. A corpus's vocabulary is a few
+# tens of thousands of words (about 150 bytes an entry); runs of characters are longer (about
+# 650 bytes with their words), so fewer of them: about 10 MB for each cache at most.
 PINYIN_CACHE_SIZE = 65536
-RUN_CACHE_SIZE = 65536
+TOKEN_CACHE_SIZE = 65536
+RUN_CACHE_SIZE = 16384
 
 
 def normalize(text: str) -> str:
@@ -401,7 +403,7 @@ class Analyzer:
 
     def _expand(self, token: str) -> str:
         """``expansions(token)`` joined, remembered."""
-        if len(self._expanded) >= RUN_CACHE_SIZE:
+        if len(self._expanded) >= TOKEN_CACHE_SIZE:
             self._expanded.clear()
         joined = self._expanded[token] = " ".join(self.expansions(token))
         return joined

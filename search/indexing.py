@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connections
+from wagtail.models import Site
 
 from content.models import ArticlePage
 from search.analysis import get_analyzer
@@ -40,8 +41,13 @@ def index_pages(page_ids: Iterable[int]) -> int:
 
 def build_documents(page_ids: list[int]) -> list[IndexDocument]:
     """The documents of those of these articles that are live and public (one batch)."""
-    analyzer = get_analyzer()
-    return [build_document(page, analyzer) for page in _live_articles().filter(pk__in=page_ids)]
+    analyzer, pages = get_analyzer(), list(_live_articles().filter(pk__in=page_ids))
+    roots = Site.get_site_root_paths()
+    for page in pages:
+        # Wagtail keeps the site root paths on the page it is asked the URL of, or reads them
+        # from the cache (a file read, or a Redis round trip) for every page.
+        page._wagtail_cached_site_root_paths = roots
+    return [build_document(page, analyzer) for page in pages]
 
 
 def write_documents(page_ids: list[int], documents: list[IndexDocument]) -> int:

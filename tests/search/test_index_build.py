@@ -12,11 +12,13 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils.html import strip_tags
 
 from bench.index_reference import reference_document, reference_suggestion_keys
 from content.demo import seed
 from search import indexing
 from search.analysis import get_analyzer
+from search.documents import html_text
 from search.indexing import _live_articles, build_documents, rebuild
 from search.models import SearchDocument, SearchFacet, SearchSuggestion
 
@@ -119,3 +121,32 @@ def test_the_command_rebuilds_with_workers_and_refuses_none(capsys):
 
     assert capsys.readouterr().out.strip().endswith("index holds 6 of 6 published")
     assert SearchDocument.objects.count() == 6
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<h3>黄芪</h3><p class="lead">含量 &gt; 0.5%，水分 &lt;13%</p><br/><a href="/x">详情</a>',
+        "<p>水分<13%，灰分>5%</p>",  # a bare < and >: the parser decides
+        "<p>黄芪 &amp 当归 &nbsp</p>",  # references without a semicolon gain one
+        "<p>A &amp; B&#39;s &#x27;C&#x27;</p>",
+        "<!-- 备注 --><p>统货</p>",
+        "<p data-id='3'>单引号</p><input disabled>",
+        "<script>var a = 1 < 2;</script><p>正文</p>",
+        "无标签的文本 & 符号",
+        "",
+    ],
+    ids=[
+        "plain",
+        "bare-brackets",
+        "no-semicolon",
+        "references",
+        "comment",
+        "quotes",
+        "script",
+        "text",
+        "empty",
+    ],
+)
+def test_html_text_equals_strip_tags(html):
+    assert html_text(html) == strip_tags(html)
