@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import connections
+from django.db import connection, connections
 from wagtail.models import Site
 
 from content.models import ArticlePage
@@ -117,8 +117,10 @@ def _analysed(
 ) -> Iterator[tuple[list[int], list[IndexDocument]]]:
     """Each batch with its documents, in order; built here, or by ``workers`` forked processes
     that inherit this process's analyzer (vocabulary, segmenter with its user words, caches).
-    At most two batches per worker wait to be written, which bounds memory."""
-    if workers <= 1 or len(batches) <= 1:
+    At most two batches per worker wait to be written, which bounds memory. Inside a
+    transaction the workers could not see its writes (nor may its connection be closed), so
+    the batches are built here."""
+    if workers <= 1 or len(batches) <= 1 or connection.in_atomic_block:
         for batch in batches:
             yield batch, build_documents(batch)
         return

@@ -109,6 +109,17 @@ def test_two_analysis_processes_write_the_index_one_process_writes(monkeypatch):
     )
 
 
+def test_inside_a_transaction_a_rebuild_with_workers_builds_in_this_process(corpus, monkeypatch):
+    # forked workers could not see the transaction's articles, and closing its connection
+    # for the fork would break it
+    monkeypatch.setattr(indexing, "BATCH_SIZE", 2)
+    SearchDocument.objects.all().delete()
+
+    assert rebuild(workers=2) == len(corpus)
+    assert connection.in_atomic_block
+    assert sorted(SearchDocument.objects.values_list("title", flat=True)) == sorted(corpus)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_command_rebuilds_with_workers_and_refuses_none(capsys):
     seed(suppliers=2, articles=6, insights=0)
