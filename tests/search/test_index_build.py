@@ -73,9 +73,9 @@ def test_a_batch_is_loaded_with_the_same_queries_whatever_its_size(
     # and each report's document (body_text reads none of it)
     build_documents(demo_ids[:1])  # the site root paths are cached from here on
 
-    with django_assert_num_queries(4):  # articles, materials, tagged items, tags
+    with django_assert_num_queries(5):  # articles, materials, tagged items, tags, suppliers
         few = build_documents(demo_ids[:3])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         many = build_documents(demo_ids)
 
     assert [d.page_id for d in few] == demo_ids[:3]
