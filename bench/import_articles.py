@@ -5,16 +5,28 @@ One run, one database (SQLite, or PostgreSQL with BENCH_DATABASE_URL):
 - ``import_articles`` of N generated demo articles (validation, revisions, publish, reference
   index and search index included) against a plain loop of Wagtail ``add_child`` calls in one
   transaction writing as many pages;
-- ``rebuild_search_index`` over those N live articles against the engine-only write of the
-  same, already built documents; analysis (``build_document``) with jieba-rs and with Python
-  jieba over the same pages.
+- ``rebuild_search_index`` over those N live articles (as the command runs it: one analysis
+  process a core; and in one process) against the engine-only write of the same, already
+  built documents; analysis (``build_document``) with jieba-rs, with Python jieba, and along
+  the pipeline's path before the index-build speed-up (bench/index_reference.py), with a
+  check that the new path builds the reference's documents.
 
-Run: ``python bench/import_articles.py --articles 3000 [--database postgres]``.
+The machine is shared, so the load average is printed, and the rebuild's CPU time beside its
+wall time. ``--profile`` prints cProfile of a one-process rebuild (cumulative and own time)
+to stderr.
+
+Run: ``python bench/import_articles.py --articles 3000 [--database postgres] [--profile]``.
 """
 
 import argparse
+import cProfile
+import dataclasses
+import io
 import json
+import os
+import pstats
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -39,6 +51,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--profile", action="store_true", help="cProfile a rebuild to stderr")
     return parser.parse_args()
 
 
@@ -93,13 +106,60 @@ class PythonJieba:
         return list(self.tokenizer.cut_for_search(text, HMM=hmm))
 
 
-def _analysis_seconds(pages: list, analyzer) -> float:
+def _analysis_seconds(pages: list, analyzer, build=None) -> float:
+    """Seconds to build every page's document with a fresh analyzer and pinyin memory."""
+    from search.analysis import to_pinyin
     from search.documents import build_document
 
+    to_pinyin.cache_clear()
+    build = build or build_document
     started = time.perf_counter()
     for page in pages:
-        build_document(page, analyzer)
+        build(page, analyzer)
     return time.perf_counter() - started
+
+
+def _fresh_analyzer():
+    from search.analysis import Analyzer, get_analyzer
+
+    return Analyzer(get_analyzer().vocabulary)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the analysis workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed_rebuild(figures: dict, name: str, workers: int) -> None:
+    """Time a rebuild from cold analysis caches, as a new ``rebuild_search_index`` process
+    has (the import just warmed this one's); ``workers`` 0 is the pre-speed-up path."""
+    from bench.index_reference import reference_rebuild
+    from search import analysis
+    from search.indexing import rebuild
+
+    analysis._state["analyzer"] = None  # built again: empty run and token caches
+    analysis.to_pinyin.cache_clear()
+    analysis.get_analyzer()
+    figures[f"{name}_load"] = os.getloadavg()[0]
+    cpu, started = _cpu_seconds(), time.perf_counter()
+    figures[name] = rebuild(workers=workers) if workers else reference_rebuild()
+    figures[f"{name}_s"] = time.perf_counter() - started
+    figures[f"{name}_cpu_s"] = _cpu_seconds() - cpu
+
+
+def _profile_rebuild() -> None:
+    from search.indexing import rebuild
+
+    profile = cProfile.Profile()
+    profile.runcall(rebuild, workers=1)
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats(order).print_stats(30)
+        print(out.getvalue(), file=sys.stderr)
 
 
 def _python_jieba_analyzer():
@@ -142,10 +202,11 @@ def _add_child_loop(lines: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def run(articles: int, batch_size: int) -> None:
+def run(articles: int, batch_size: int, profile: bool = False) -> None:
     """Set up, import, rebuild, compare; print ``BENCH_IMPORT=`` and the figures as JSON."""
     from django.core.management import call_command
 
+    from bench.index_reference import reference_document
     from content.demo_text import supplier_names
     from content.materials import load_materials
     from content.models import ArticlePage
@@ -154,7 +215,7 @@ def run(articles: int, batch_size: int) -> None:
     from search.analysis import get_analyzer
     from search.documents import build_document
     from search.engines.embedded import EmbeddedEngine
-    from search.indexing import BATCH_SIZE, _live_articles, rebuild
+    from search.indexing import BATCH_SIZE, _live_articles, default_workers
     from search.models import SearchDocument
 
     ensure_site()
@@ -175,16 +236,27 @@ def run(articles: int, batch_size: int) -> None:
     figures["imported"] = ArticlePage.objects.filter(external_id__startswith="bench-").count()
     figures["indexed_after_import"] = SearchDocument.objects.count()
 
-    started = time.perf_counter()
-    figures["rebuilt"] = rebuild()
-    figures["rebuild_s"] = time.perf_counter() - started
+    figures["workers"] = default_workers()
+    _timed_rebuild(figures, "rebuilt_before", 0)
+    _timed_rebuild(figures, "rebuilt", figures["workers"])
+    _timed_rebuild(figures, "rebuilt_one_process", 1)
+    if profile:
+        _profile_rebuild()
 
     ids, pages = list(_live_articles().order_by("pk").values_list("pk", flat=True)), []
     for start in range(0, len(ids), BATCH_SIZE):
         pages.extend(_live_articles().filter(pk__in=ids[start : start + BATCH_SIZE]))
-    figures["analysis_rjieba_s"] = _analysis_seconds(pages, get_analyzer())
+    figures["analysis_rjieba_s"] = _analysis_seconds(pages, _fresh_analyzer())
+    figures["analysis_reference_s"] = _analysis_seconds(
+        pages, _fresh_analyzer(), reference_document
+    )
     figures["analysis_python_jieba_s"] = _analysis_seconds(pages, _python_jieba_analyzer())
     documents = [build_document(page, get_analyzer()) for page in pages]
+    reference = [reference_document(page, get_analyzer()) for page in pages]
+    figures["documents_as_reference"] = sum(
+        dataclasses.asdict(new) == dataclasses.asdict(old)
+        for new, old in zip(documents, reference, strict=True)
+    )
     engine = EmbeddedEngine()
     started = time.perf_counter()
     for start in range(0, len(documents), BATCH_SIZE):
@@ -198,20 +270,30 @@ def run(articles: int, batch_size: int) -> None:
 # ---------------------------------------------------------------- the driver
 def report(figures: dict, database: str) -> None:
     n = figures["articles"]
+    workers = figures["workers"]
     rows = [
         ("import_articles (indexing included)", n / figures["import_s"], "articles/s"),
         ("baseline: add_child loop, one transaction", n / figures["add_child_s"], "pages/s"),
-        ("rebuild_search_index", n / figures["rebuild_s"], "documents/s"),
+        (f"rebuild_search_index ({workers} workers)", n / figures["rebuilt_s"], "documents/s"),
+        ("rebuild_search_index (one process)", n / figures["rebuilt_one_process_s"], "documents/s"),
+        ("rebuild, path before the speed-up", n / figures["rebuilt_before_s"], "documents/s"),
         ("baseline: engine-only write", n / figures["engine_write_s"], "documents/s"),
         ("analysis, jieba-rs (build_document)", n / figures["analysis_rjieba_s"], "documents/s"),
+        ("analysis, path before the speed-up", n / figures["analysis_reference_s"], "documents/s"),
         ("analysis, Python jieba", n / figures["analysis_python_jieba_s"], "documents/s"),
     ]
     print(
         f"\n{database}, {n} articles (imported {figures['imported']}, "
-        f"indexed {figures['indexed_after_import']} after import, {figures['rebuilt']} rebuilt)"
+        f"indexed {figures['indexed_after_import']} after import, {figures['rebuilt']} rebuilt; "
+        f"{figures['documents_as_reference']} documents equal to the reference path's)"
     )
     for label, rate, unit in rows:
         print(f"  {label:<44} {rate:8.0f} {unit}")
+    for name in ("rebuilt", "rebuilt_one_process", "rebuilt_before"):
+        print(
+            f"  {name}: {figures[f'{name}_s']:.1f} s wall, {figures[f'{name}_cpu_s']:.1f} s CPU "
+            f"(all processes), load average {figures[f'{name}_load']:.1f} at the start"
+        )
     print(
         f"  targets: import >= {TARGET_IMPORT:.0f} articles/s, index >= {TARGET_INDEX:.0f} docs/s"
     )
@@ -223,7 +305,10 @@ def main() -> None:
         env = instance_env(Path(tmp), args.database, name=BENCH_DATABASE)
         try:
             manage(env, ["migrate", "--noinput"], timeout=600)
-            code = f"from bench.import_articles import run; run({args.articles}, {args.batch_size})"
+            code = (
+                "from bench.import_articles import run; "
+                f"run({args.articles}, {args.batch_size}, {args.profile})"
+            )
             done = subprocess.run(
                 [PYTHON, "manage.py", "shell", "-c", code],
                 cwd=ROOT,

@@ -1,14 +1,23 @@
 """Keeping the index in step with live articles: index, remove, reindex, rebuild, health."""
 
-from collections.abc import Callable, Iterable
+import gc
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from content.models import ArticlePage
+from django.db import connection, connections
+from wagtail.models import Site
+
+from content.models import ArticlePage, SupplierPage
 from search.analysis import get_analyzer
 from search.documents import build_document
 from search.engines import get_engine, write_engines
+from search.engines.base import IndexDocument
 
 BATCH_SIZE = 200  # pages per query and per bulk write: bounded memory, few round trips
+MAX_WORKERS = 4  # analysis processes of a rebuild; more than the cores only adds switching
 
 
 def _live_articles():
@@ -23,20 +32,40 @@ def _live_articles():
 def index_pages(page_ids: Iterable[int]) -> int:
     """Index these articles if live and public, remove them otherwise; return how many indexed."""
     page_ids = list(dict.fromkeys(page_ids))
-    if not page_ids:  # e.g. a new material no article uses yet: nothing to analyse
-        return 0
-    analyzer = get_analyzer()
     indexed = 0
     for start in range(0, len(page_ids), BATCH_SIZE):
         batch = page_ids[start : start + BATCH_SIZE]
-        pages = list(_live_articles().filter(pk__in=batch))
-        documents = [build_document(page, analyzer) for page in pages]
-        gone = sorted(set(batch) - {page.pk for page in pages})
-        for engine in write_engines():
-            engine.index(documents)
-            engine.delete(gone)
-        indexed += len(documents)
+        indexed += write_documents(batch, build_documents(batch))
     return indexed
+
+
+def build_documents(page_ids: list[int]) -> list[IndexDocument]:
+    """The documents of those of these articles that are live and public (one batch)."""
+    analyzer = get_analyzer()
+    # Each supplier once, and only what a document takes from it: joined to every article,
+    # each article built a whole supplier page (its profile text decoded) and that was half
+    # the cost of loading a batch.
+    pages = list(_live_articles().select_related(None).filter(pk__in=page_ids))
+    suppliers = SupplierPage.objects.only("title", "verified").in_bulk(
+        {page.supplier_id for page in pages if page.supplier_id}
+    )
+    roots = Site.get_site_root_paths()
+    for page in pages:
+        if page.supplier_id in suppliers:
+            page.supplier = suppliers[page.supplier_id]
+        # Wagtail keeps the site root paths on the page it is asked the URL of, or reads them
+        # from the cache (a file read, or a Redis round trip) for every page.
+        page._wagtail_cached_site_root_paths = roots
+    return [build_document(page, analyzer) for page in pages]
+
+
+def write_documents(page_ids: list[int], documents: list[IndexDocument]) -> int:
+    """Write a batch's documents to every engine and remove its pages that had none."""
+    gone = sorted(set(page_ids) - {document.page_id for document in documents})
+    for engine in write_engines():
+        engine.index(documents)
+        engine.delete(gone)
+    return len(documents)
 
 
 def remove_pages(page_ids: Iterable[int]) -> None:
@@ -60,19 +89,28 @@ def articles_below(page_id: int) -> list[int]:
     )
 
 
-def rebuild(progress: Callable[[int], None] | None = None) -> int:
+def default_workers() -> int:
+    """One analysis process per core, up to MAX_WORKERS; none inside a daemonic process (a
+    Celery prefork child may not start processes of its own)."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def rebuild(progress: Callable[[int], None] | None = None, workers: int = 1) -> int:
     """Index every live article again, then drop documents of pages no longer live.
 
     Nothing is emptied first, so searches keep answering from the old documents while a
-    rebuild runs.
+    rebuild runs. With ``workers`` > 1, that many processes load and analyse batches while
+    this one writes them, in page-id order, so the index is the same as with one.
     """
     from search.models import SearchDocument
 
     ids = list(_live_articles().order_by("pk").values_list("pk", flat=True))
+    batches = [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
     total = 0
-    for start in range(0, len(ids), BATCH_SIZE):
-        batch = ids[start : start + BATCH_SIZE]
-        total += index_pages(batch)
+    for batch, documents in _analysed(batches, workers):
+        total += write_documents(batch, documents)
         if progress:
             progress(len(batch))
     live = set(ids)
@@ -81,6 +119,43 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     ]
     remove_pages(stale)
     return total
+
+
+def _analysed(
+    batches: list[list[int]], workers: int
+) -> Iterator[tuple[list[int], list[IndexDocument]]]:
+    """Each batch with its documents, in order; built here, or by ``workers`` forked processes
+    that inherit this process's analyzer (vocabulary, segmenter with its user words, caches).
+    At most two batches per worker wait to be written, which bounds memory. Inside a
+    transaction the workers could not see its writes (nor may its connection be closed), so
+    the batches are built here."""
+    if workers <= 1 or len(batches) <= 1 or connection.in_atomic_block:
+        for batch in batches:
+            yield batch, build_documents(batch)
+        return
+    get_analyzer()  # loaded once, before the fork
+    connections.close_all()  # a connection must not be shared across a fork; each opens its own
+    waiting: deque = deque()
+    upcoming = iter(batches)
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+        for batch in upcoming:
+            waiting.append((batch, pool.apply_async(build_documents, (batch,))))
+            if len(waiting) >= 2 * workers:
+                break
+        while waiting:
+            batch, result = waiting.popleft()
+            documents = result.get()
+            following = next(upcoming, None)
+            if following is not None:
+                waiting.append((following, pool.apply_async(build_documents, (following,))))
+            yield batch, documents
+
+
+def _start_worker() -> None:
+    """Leave what the fork inherited out of garbage collection: the collector would otherwise
+    walk the parent's whole heap (Django, Wagtail, the vocabulary) over and over, and touching
+    it copies the shared pages."""
+    gc.freeze()
 
 
 @dataclass

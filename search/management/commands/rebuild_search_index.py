@@ -1,10 +1,10 @@
-"""``rebuild_search_index``: empty the index and index every live article again."""
+"""``rebuild_search_index``: index every live article again, analysed by one process a core."""
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from content.models import ArticlePage
-from search.indexing import index_health, rebuild
+from search.indexing import default_workers, index_health, rebuild
 
 
 class Command(BaseCommand):
@@ -15,8 +15,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when the index has documents."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="Processes that analyse articles while this one writes (default: one a core).",
+        )
 
-    def handle(self, *args, no_progress: bool, if_empty: bool, **options) -> None:
+    def handle(self, *args, no_progress: bool, if_empty: bool, workers: int, **options) -> None:
+        if workers < 1:
+            raise CommandError(f"--workers must be at least 1, got {workers}")
         if if_empty and index_health().documents:
             return
         total = ArticlePage.objects.live().public().count()
@@ -27,7 +35,7 @@ class Command(BaseCommand):
             file=self.stderr,
             desc="indexing",
         )
-        indexed = rebuild(progress=bar.update)
+        indexed = rebuild(progress=bar.update, workers=workers)
         bar.close()
         health = index_health()
         self.stdout.write(
