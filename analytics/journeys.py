@@ -27,7 +27,16 @@ from django.db.models import Q
 
 from analytics.attribution import INQUIRY, ORDER, Conversion, Journey, Touch
 from analytics.dialect import table
-from analytics.models import Account, Contact, EventType, Inquiry, Order, RawEvent, Visitor
+from analytics.models import (
+    Account,
+    Contact,
+    EventType,
+    IdentityChange,
+    Inquiry,
+    Order,
+    RawEvent,
+    Visitor,
+)
 from content.models import ArticlePage
 
 # Companies per batch: bounds the IN lists (SQLite allows 32,766 parameters) and the memory
@@ -195,3 +204,27 @@ def accounts_read_between(start: datetime, end: datetime) -> list[int]:
         .values_list("contact__account_id", flat=True)
         .distinct()
     )
+
+
+def accounts_changed_since(since: datetime) -> list[int]:
+    """The companies whose journeys can have changed since ``since``: a browser of theirs sent
+    an event (a read or its follow-up, which decides whether the read was engaged), or they got
+    an inquiry, an order or an order update, or an identity link or undo moved a browser into
+    or out of them. The periodic run re-attributes these rather than every company read on a
+    touched day; the paths that change a journey also queue their companies at once, so this
+    is the net under a lost task as well."""
+    browsers = RawEvent.objects.filter(received_at__gte=since).values("visitor_id")
+    readers = Visitor.objects.filter(visitor_id__in=browsers, contact__account_id__isnull=False)
+    changes = IdentityChange.objects.filter(Q(created_at__gte=since) | Q(undone_at__gte=since))
+    contacts = {
+        pk for pair in changes.values_list("contact_id", "previous_contact_id") for pk in pair
+    }
+    inquiries = Inquiry.objects.filter(created_at__gte=since)
+    ids = {
+        *readers.values_list("contact__account_id", flat=True),
+        *inquiries.values_list("account_id", flat=True),
+        *inquiries.values_list("contact__account_id", flat=True),
+        *Order.objects.filter(updated_at__gte=since).values_list("account_id", flat=True),
+        *Contact.objects.filter(pk__in=contacts - {None}).values_list("account_id", flat=True),
+    }
+    return sorted(ids - {None})
