@@ -590,3 +590,15 @@ def test_the_periodic_run_twice_changes_nothing_more(world, django_capture_on_co
 
     assert sorted(AttributionCredit.objects.values_list(*fields)) == first
     assert credit_ids(world["x"]) == x_before
+
+
+def test_deleting_a_company_deletes_its_credit(world):
+    y_rows = AttributionCredit.objects.filter(account=world["y"]).count()
+    total = AttributionCredit.objects.count()
+    x_id = world["x"].pk
+    Order.objects.filter(account=world["x"]).delete()  # orders protect their company
+
+    world["x"].delete()
+
+    assert not AttributionCredit.objects.filter(account_id=x_id).exists()
+    assert AttributionCredit.objects.count() == y_rows < total
