@@ -6,11 +6,12 @@ Markov credit is not stored: a removal effect depends on every company's paths a
 per-company update could keep it; the command computes it from the journeys on demand.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 
 from django.db import connection, transaction
 
-from analytics.attribution import MODELS, Journey, Options, conversion_weights
+from analytics.attribution import MODELS, Journey, Options, Touch, conversion_weights
 from analytics.days import local_day
 from analytics.journeys import ArticleFacts, account_batches, article_facts, build_journeys
 from analytics.models import Account, AttributionCredit
@@ -23,32 +24,82 @@ COLUMNS = (
 NO_FACTS = ArticleFacts(None, ())
 
 
+Split = tuple[int, int | None, tuple[tuple[int | None, float], ...]]
+
+
+def _split(article: str, articles: dict[int, ArticleFacts]) -> Split:
+    """An article's id, supplier and (material, divisor) pairs: its credit is shared equally
+    among its materials (one row each), or kept whole on a row without material."""
+    facts = articles.get(int(article), NO_FACTS)
+    materials = facts.material_ids or (None,)
+    return int(article), facts.supplier_id, tuple((m, len(materials)) for m in materials)
+
+
 def credit_rows(
-    journeys: Iterable[Journey], articles: dict[int, ArticleFacts], options: Options
+    journeys: Iterable[Journey],
+    articles: dict[int, ArticleFacts],
+    options: Options,
+    day_value: Callable[[date], object] = lambda day: day,
 ) -> Iterator[tuple]:
     """One row (in ``COLUMNS`` order) per model, conversion, touch contact, article, channel
     and material: the touches' weights summed, an article's share split equally among its
-    materials, the value that share of the conversion's value."""
+    materials, the value that share of the conversion's value. ``day_value`` turns the
+    conversion's local day into what the caller stores (called once per conversion).
+
+    The models of one conversion share its touches, so the touches are grouped by (contact,
+    article, channel) once per conversion, not once per model; each group's weights are summed
+    in touch order, as adding them one by one would."""
+    splits: dict[str, Split] = {}
+    contacts: dict[str, int] = {}
     for journey in journeys:
         account_id = int(journey.account)
+        touches, groups, event, day, value = None, [], None, None, 0.0
         for share in conversion_weights(journey, options):
-            event = share.conversion
-            merged: dict[tuple[str, str, str], float] = {}
-            for touch, weight in zip(share.touches, share.weights, strict=True):
-                if weight:
-                    key = (touch.contact, touch.article, getattr(touch, "channel", ""))
-                    merged[key] = merged.get(key, 0.0) + weight
-            day, value = local_day(event.ts), float(event.value)
+            if share.touches is not touches or share.conversion is not event:
+                touches, event = share.touches, share.conversion
+                groups = _groups(touches, splits, contacts, articles)
+                day, value = day_value(local_day(event.ts)), float(event.value)
             head = (share.model, event.kind, getattr(event, "id", 0), account_id)
-            for (contact, article, channel), weight in merged.items():
-                facts = articles.get(int(article), NO_FACTS)
-                materials = facts.material_ids or (None,)
-                part = weight / len(materials)
-                for material in materials:
+            weights = share.weights
+            for (contact, channel), (article, supplier, materials), positions in groups:
+                weight = 0.0
+                for position in positions:  # in order, as sum() of Python 3.12+ would not
+                    weight += weights[position]
+                if not weight:
+                    continue
+                for material, parts in materials:
+                    part = weight / parts
                     yield (
-                        *head, int(contact), int(article), facts.supplier_id, material,
-                        channel, day, part, part * value,
+                        *head, contact, article, supplier, material, channel, day, part,
+                        part * value,
                     )  # fmt: skip
+
+
+def _groups(
+    touches: Sequence[Touch],
+    splits: dict[str, Split],
+    contacts: dict[str, int],
+    articles: dict[int, ArticleFacts],
+) -> list[tuple[tuple[int, str], Split, list[int]]]:
+    """The touches' positions grouped by (contact, article, channel), in first-touch order."""
+    positions: dict[tuple[str, str, str], list[int]] = {}
+    for position, touch in enumerate(touches):
+        key = (touch.contact, touch.article, getattr(touch, "channel", ""))
+        group = positions.get(key)
+        if group is None:
+            positions[key] = [position]
+        else:
+            group.append(position)
+    groups = []
+    for (contact, article, channel), group in positions.items():
+        split = splits.get(article)
+        if split is None:
+            split = splits[article] = _split(article, articles)
+        number = contacts.get(contact)
+        if number is None:
+            number = contacts[contact] = int(contact)
+        groups.append(((number, channel), split, group))
+    return groups
 
 
 def _delete(account_ids: list[int]) -> None:
@@ -103,7 +154,14 @@ def materialise_accounts(
             Account.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True)
         )
         _delete(ids)
-        return _insert(credit_rows(build_journeys(ids, articles), articles, options))
+        journeys = build_journeys(ids, articles)
+        day_value = connection.ops.adapt_datefield_value
+        return _insert(credit_rows(journeys, articles, options, day_value))
+
+
+# SQLite page cache for a rebuild, in KiB (its default is 2 MB): millions of rows go into four
+# B-trees, and pages that fall out of the cache are read back from the file for every insert.
+REBUILD_CACHE_KIB = 131_072
 
 
 def rebuild_credits(batch: int = 500) -> int:
@@ -113,7 +171,17 @@ def rebuild_credits(batch: int = 500) -> int:
         # Companies deleted since: their rows went with them (cascade); nothing else is stale.
         _delete(list(AttributionCredit.objects.values_list("account_id", flat=True).distinct()
                      .exclude(account_id__in=Account.objects.values("pk"))))  # fmt: skip
-    return sum(materialise_accounts(ids, articles) for ids in account_batches(size=batch))
+    if connection.vendor != "sqlite":
+        return sum(materialise_accounts(ids, articles) for ids in account_batches(size=batch))
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (default,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
+    try:
+        return sum(materialise_accounts(ids, articles) for ids in account_batches(size=batch))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(default)}")
 
 
 def enqueue_attribution(account_ids: Iterable[int | None]) -> None:

@@ -19,14 +19,24 @@ as strings. Everything is read a batch of companies at a time, a few queries per
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import Q
 
 from analytics.attribution import INQUIRY, ORDER, Conversion, Journey, Touch
-from analytics.engagement import engaged_rule
-from analytics.models import Account, EventType, Inquiry, Order, RawEvent, Visitor
+from analytics.dialect import table
+from analytics.models import (
+    Account,
+    Contact,
+    EventType,
+    IdentityChange,
+    Inquiry,
+    Order,
+    RawEvent,
+    Visitor,
+)
 from content.models import ArticlePage
 
 # Companies per batch: bounds the IN lists (SQLite allows 32,766 parameters) and the memory
@@ -75,36 +85,71 @@ def account_batches(account_ids: Iterable[int] | None = None, size: int = BATCH)
         yield ids[start : start + size]
 
 
+# One batch's touches in one statement: the companies' browsers, the follow-ups of their
+# pageviews aggregated per pageview (only for engaged reads), and the pageviews joined to both.
+# The database joins and filters, so no event id or row object crosses into Python.
+READS = """
+WITH people AS MATERIALIZED (
+    SELECT vi.visitor_id, vi.contact_id, c.account_id
+    FROM {visitor} vi JOIN {contact} c ON c.id = vi.contact_id
+    WHERE c.account_id IN ({ids})
+){follow}
+SELECT p.account_id, p.contact_id, pv.page_id, pv.channel, pv.occurred_at
+FROM {raw} pv JOIN people p ON p.visitor_id = pv.visitor_id{engaged}
+WHERE pv.type = 'pageview' AND pv.page_id IS NOT NULL
+  AND pv.visitor_id IN (SELECT visitor_id FROM people)"""
+
+FOLLOW = """,
+follow AS MATERIALIZED (
+    SELECT pageview_id, MAX(engaged_ms) AS active_ms, MAX(scroll_pct) AS scroll
+    FROM {raw}
+    WHERE visitor_id IN (SELECT visitor_id FROM people)
+      AND pageview_id IS NOT NULL AND type <> 'pageview'
+    GROUP BY pageview_id
+)"""
+
+ENGAGED = """
+JOIN follow f ON f.pageview_id = pv.event_id
+ AND (COALESCE(f.active_ms, 0) >= %s OR COALESCE(f.scroll, 0) >= %s)"""
+
+
+def _reads_statement(account_ids: list[int]) -> tuple[str, list[int]]:
+    """The batch's reads query and its parameters (``ENGAGED`` is ``engaged_rule`` in SQL)."""
+    names = {"raw": table(RawEvent), "visitor": table(Visitor), "contact": table(Contact)}
+    ids = ", ".join(str(int(pk)) for pk in account_ids)  # ints only: safe to inline
+    if settings.ATTRIBUTION_TOUCHES == "views":
+        return READS.format(ids=ids, follow="", engaged="", **names), []
+    params = [settings.ANALYTICS_ENGAGED_SECONDS * 1000, settings.ANALYTICS_ENGAGED_SCROLL_PCT]
+    follow = FOLLOW.format(**names)
+    return READS.format(ids=ids, follow=follow, engaged=ENGAGED, **names), params
+
+
+def _aware(value: datetime | str) -> datetime:
+    """A timestamp as the ORM would give it: SQLite answers raw SQL in naive UTC (a datetime
+    through Django's column-type converter, text where the type is lost)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _reads(account_ids: list[int], articles: dict[int, ArticleFacts]) -> dict[int, list[Read]]:
     """Each company's touches: its contacts' article pageviews (engaged ones unless
-    ``ATTRIBUTION_TOUCHES`` is ``views``)."""
-    people = {
-        visitor_id: (contact_id, account_id)
-        for visitor_id, contact_id, account_id in Visitor.objects.filter(
-            contact__account_id__in=account_ids
-        ).values_list("visitor_id", "contact_id", "contact__account_id")
-    }
-    browsers = Visitor.objects.filter(contact__account_id__in=account_ids).values("visitor_id")
-    views = RawEvent.objects.filter(
-        type=EventType.PAGEVIEW, visitor_id__in=browsers, page_id__isnull=False
-    ).values_list("event_id", "visitor_id", "page_id", "channel", "occurred_at")
-    engaged = None
-    if settings.ATTRIBUTION_TOUCHES != "views":
-        follow_ups = (
-            RawEvent.objects.filter(visitor_id__in=browsers, pageview_id__isnull=False)
-            .exclude(type=EventType.PAGEVIEW)
-            .values("pageview_id")
-            .annotate(active_ms=Max("engaged_ms"), scroll=Max("scroll_pct"))
-            .values_list("pageview_id", "active_ms", "scroll")
-        )
-        rule = engaged_rule()
-        engaged = {pv for pv, active_ms, scroll in follow_ups if rule(active_ms, scroll)}
+    ``ATTRIBUTION_TOUCHES`` is ``views``), one query for the batch."""
     reads: dict[int, list[Read]] = defaultdict(list)
-    for event_id, visitor_id, page_id, channel, occurred_at in views.iterator(chunk_size=10_000):
-        if page_id not in articles or (engaged is not None and event_id not in engaged):
-            continue
-        contact_id, account_id = people[visitor_id]
-        reads[account_id].append(Read(str(contact_id), str(page_id), occurred_at, channel))
+    if not account_ids:
+        return reads
+    sql, params = _reads_statement(account_ids)
+    contacts: dict[int, str] = {}  # one string per contact and article, not one per touch
+    pages: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            for account_id, contact_id, page_id, channel, occurred_at in rows:
+                if page_id not in articles:
+                    continue
+                contact = contacts.setdefault(contact_id, str(contact_id))
+                article = pages.setdefault(page_id, str(page_id))
+                reads[account_id].append(Read(contact, article, _aware(occurred_at), channel))
     return reads
 
 
@@ -159,3 +204,27 @@ def accounts_read_between(start: datetime, end: datetime) -> list[int]:
         .values_list("contact__account_id", flat=True)
         .distinct()
     )
+
+
+def accounts_changed_since(since: datetime) -> list[int]:
+    """The companies whose journeys can have changed since ``since``: a browser of theirs sent
+    an event (a read or its follow-up, which decides whether the read was engaged), or they got
+    an inquiry, an order or an order update, or an identity link or undo moved a browser into
+    or out of them. The periodic run re-attributes these rather than every company read on a
+    touched day; the paths that change a journey also queue their companies at once, so this
+    is the net under a lost task as well."""
+    browsers = RawEvent.objects.filter(received_at__gte=since).values("visitor_id")
+    readers = Visitor.objects.filter(visitor_id__in=browsers, contact__account_id__isnull=False)
+    changes = IdentityChange.objects.filter(Q(created_at__gte=since) | Q(undone_at__gte=since))
+    contacts = {
+        pk for pair in changes.values_list("contact_id", "previous_contact_id") for pk in pair
+    }
+    inquiries = Inquiry.objects.filter(created_at__gte=since)
+    ids = {
+        *readers.values_list("contact__account_id", flat=True),
+        *inquiries.values_list("account_id", flat=True),
+        *inquiries.values_list("contact__account_id", flat=True),
+        *Order.objects.filter(updated_at__gte=since).values_list("account_id", flat=True),
+        *Contact.objects.filter(pk__in=contacts - {None}).values_list("account_id", flat=True),
+    }
+    return sorted(ids - {None})

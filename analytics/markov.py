@@ -27,8 +27,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csc_matrix, identity
-from scipy.sparse.linalg import spsolve
+
+# Chains up to this many states are solved dense with numpy (an order-1 chain over 25 articles
+# takes milliseconds); larger ones sparse with scipy, imported only then: importing
+# scipy.sparse costs more than a second, most of an ``attribution --paths`` run.
+DENSE_STATES = 300
 
 State = tuple[str, ...]
 
@@ -54,7 +57,7 @@ class MarkovCredit:
 @dataclass
 class _Chain:
     states: list[State]
-    q: csc_matrix  # transient → transient transition probabilities (index 0 is start)
+    q: object  # transient → transient probabilities (index 0 is start): ndarray or csc_matrix
     to_conversion: np.ndarray  # probability of converting next, per transient state
     conversion_value: np.ndarray  # to_conversion × the mean value of a conversion from the state
 
@@ -103,7 +106,14 @@ def build_chain(paths: Iterable[PathRow], order: int) -> _Chain:
     pairs = np.array(list(moves), dtype=np.int64).reshape(-1, 2)
     sources, targets = pairs[:, 0], pairs[:, 1]
     weights = np.fromiter(moves.values(), dtype=float, count=len(moves))
-    q = csc_matrix((weights / leaving[sources], (sources, targets)), shape=(size, size))
+    probabilities = weights / leaving[sources]
+    if size <= DENSE_STATES:
+        q = np.zeros((size, size))
+        np.add.at(q, (sources, targets), probabilities)
+    else:
+        from scipy.sparse import csc_matrix
+
+        q = csc_matrix((probabilities, (sources, targets)), shape=(size, size))
     to_conversion, conversion_value = np.zeros(size), np.zeros(size)
     for source, count in converted.items():
         if count > 0:
@@ -116,10 +126,16 @@ def build_chain(paths: Iterable[PathRow], order: int) -> _Chain:
 def _absorbed(chain: _Chain, keep: np.ndarray) -> tuple[float, float]:
     """P(conversion) and expected conversion value from start over the kept states only."""
     q = chain.q[keep][:, keep]
-    system = (identity(q.shape[0], format="csc") - q).T.tocsc()
     start = np.zeros(q.shape[0])
     start[0] = 1.0  # start is state 0 and is always kept
-    visits = np.atleast_1d(spsolve(system, start))
+    if isinstance(q, np.ndarray):
+        visits = np.linalg.solve((np.identity(q.shape[0]) - q).T, start)
+    else:
+        from scipy.sparse import identity
+        from scipy.sparse.linalg import spsolve
+
+        system = (identity(q.shape[0], format="csc") - q).T.tocsc()
+        visits = np.atleast_1d(spsolve(system, start))
     return float(visits @ chain.to_conversion[keep]), float(visits @ chain.conversion_value[keep])
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from analytics.credits import enqueue_attribution
 from analytics.days import day_bounds, local_day
 from analytics.identity import link_user_visitors
-from analytics.journeys import accounts_read_between
+from analytics.journeys import accounts_changed_since, accounts_read_between
 from analytics.models import RawEvent, RollupMark
 from analytics.privacy import purge_horizon
 from analytics.queries.cache import bump_dashboard_version
@@ -27,8 +27,10 @@ log = logging.getLogger(__name__)
 MARGIN = timedelta(minutes=10)
 
 
-def process_day(day: date) -> bool:
-    """Derive everything for one day; False when its raw events were purged (rollups kept)."""
+def process_day(day: date, attribute: bool = True) -> bool:
+    """Derive everything for one day; False when its raw events were purged (rollups kept).
+    With ``attribute`` (an explicit reprocessing) every company read that day is queued for
+    re-attribution; the periodic run queues only the companies that changed instead."""
     start, end = day_bounds(day)
     horizon = purge_horizon()
     if horizon and start < horizon:
@@ -39,7 +41,8 @@ def process_day(day: date) -> bool:
     build_sessions(day)
     rollup_day(day)
     bump_dashboard_version()
-    enqueue_attribution(accounts_read_between(start, end))
+    if attribute:
+        enqueue_attribution(accounts_read_between(start, end))
     return True
 
 
@@ -69,7 +72,8 @@ def touched_days(since: datetime) -> list[date]:
 
 
 def process_pending(now: datetime | None = None) -> list[date]:
-    """Process the days touched since the last run and move the mark on; returns those days.
+    """Process the days touched since the last run, queue re-attribution of the companies that
+    changed since then (``accounts_changed_since``) and move the mark on; returns those days.
 
     With no mark yet (a fresh install) the run looks back to the start of yesterday; older
     history is processed with ``rollup_engagement``.
@@ -80,7 +84,10 @@ def process_pending(now: datetime | None = None) -> list[date]:
         since = mark.received_through - MARGIN
     else:
         since = day_bounds(local_day(now) - timedelta(days=1))[0]
-    days = [day for day in touched_days(since) if process_day(day)]
+    days = [day for day in touched_days(since) if process_day(day, attribute=False)]
+    # Queued before the mark moves: a run that fails here is repeated whole by the next one,
+    # and re-attributing a company twice writes the same rows.
+    enqueue_attribution(accounts_changed_since(since))
     if mark is None:
         RollupMark.objects.create(received_through=now)
     elif now > mark.received_through:  # a late, overlapping run never moves the mark back

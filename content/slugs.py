@@ -1,12 +1,13 @@
 """ASCII page slugs from Chinese titles (pinyin), unique among siblings."""
 
 from django.utils.text import slugify
-from pypinyin import lazy_pinyin
 from wagtail.models import Page
 
 
 def ascii_slug(text: str, max_length: int = 60) -> str:
     """``"岷县当归新货"`` → ``"min-xian-dang-gui-xin-huo"``, cut at a word boundary."""
+    from pypinyin import lazy_pinyin  # loads its phrase dictionary: 1.5 s at every start-up
+
     slug = slugify("-".join(lazy_pinyin(text)))
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]

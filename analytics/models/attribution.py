@@ -20,7 +20,13 @@ class AttributionCredit(models.Model):
     model = models.CharField(max_length=12)
     conversion_kind = models.CharField(max_length=8)  # inquiry | order
     conversion_id = models.IntegerField()
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    # No database constraint and no index of its own: a rebuild writes millions of rows, and
+    # PostgreSQL would queue a foreign-key check for each (SQLite look each up); rows are only
+    # written for companies locked in the same transaction, deleting a company through the ORM
+    # still deletes its rows, and ``credit_account_day`` serves lookups by company.
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     contact_id = models.IntegerField()
     article_id = models.IntegerField()
     supplier_id = models.IntegerField(null=True)

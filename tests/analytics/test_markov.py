@@ -128,3 +128,28 @@ def test_journeys_become_converting_paths_and_the_reads_after_the_last_order_a_n
         "b": pytest.approx((2 / 3, 200 / 3, 1.0, 1.0)),
         "c": pytest.approx((0.0, 0.0, 0.0, 0.0), abs=1e-12),
     }
+
+
+@pytest.mark.parametrize("order", [1, 2], ids=["order-1", "order-2"])
+def test_the_dense_and_the_sparse_solve_agree(monkeypatch, order):
+    # given: a chain with back-steps, repeats and paths that never convert
+    paths = [
+        PathRow(("a", "b", "a", "c"), 3, 300, 1),
+        PathRow(("b", "b", "c"), 1, 50, 2),
+        PathRow(("c", "a"), 0, 0, 4),
+        PathRow(("a",), 2, 120, 1),
+        PathRow(("d", "c", "b"), 1, 80, 0),
+    ]
+    dense = attribute_markov(paths, order)
+
+    # when: the same chain solved sparse (scipy), as chains above DENSE_STATES are
+    monkeypatch.setattr("analytics.markov.DENSE_STATES", 0)
+    sparse = attribute_markov(paths, order)
+
+    # then
+    assert set(dense) == set(sparse) == {"a", "b", "c", "d"}
+    for article, credit in dense.items():
+        assert sparse[article].conversions == pytest.approx(credit.conversions, rel=1e-12)
+        assert sparse[article].value == pytest.approx(credit.value, rel=1e-12)
+        assert sparse[article].removal_effect == pytest.approx(credit.removal_effect, rel=1e-12)
+    assert sum(c.conversions for c in dense.values()) == pytest.approx(7)
