@@ -16,7 +16,6 @@ again with the cache filled.
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -86,8 +85,14 @@ def generate(args: argparse.Namespace) -> list[tuple[str, float]]:
     """Every generation and processing step with its seconds."""
     from django.utils import timezone
 
-    from bench.dashboards_data import DAYS, Plan, make_buyers, make_content, make_conversions
-    from bench.dashboards_data import make_events
+    from bench.dashboards_data import (
+        DAYS,
+        Plan,
+        make_buyers,
+        make_content,
+        make_conversions,
+        make_events,
+    )
 
     today = timezone.localdate()
     plan = Plan(args.scale, today - timedelta(days=DAYS - 1), today, args.suppliers, args.articles)

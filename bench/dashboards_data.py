@@ -195,7 +195,7 @@ SELECT md5('s:' || id)::uuid, 'scroll', at + interval '20 seconds', at + interva
 FROM bench_pageview WHERE random() < 0.75
 UNION ALL
 SELECT md5('x:' || id)::uuid, kind, at + interval '90 seconds', at + interval '90 seconds',
-       visitor, 'cookie', NULL::int, id, page_id, '', '', channel, '', '', '', '', '', 
+       visitor, 'cookie', NULL::int, id, page_id, '', '', channel, '', '', '', '', '',
        'https://example.org/file.pdf', NULL, NULL, device, 'chrome', ''
 FROM (SELECT *, CASE WHEN random() < 0.5 THEN 'download' ELSE 'click' END AS kind
       FROM bench_pageview WHERE random() < 0.1) x
