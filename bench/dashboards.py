@@ -7,6 +7,8 @@ view of the Analytics admin menu as platform staff and as a supplier's user.
     ... python bench/dashboards.py --scale 0.01    # a quick check
     ... python bench/dashboards.py --keep          # reuse the database the last run generated
 
+Then it runs bench/rollups.py on the same server: the rollup time of one day of 1 M events.
+
 Views are found, not listed: every admin URL named ``analytics_dashboard_*`` (and the admin home,
 which carries the summary panel). Each request goes through Django's test Client in-process, so
 the time is the server's whole work for it (middleware, session, query, render) without any
@@ -36,10 +38,14 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 10 M events (default)")
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
+    parser.add_argument("--name", default=BENCH_DATABASE, help="the bench database's name")
     parser.add_argument("--suppliers", type=int, default=12)
     parser.add_argument("--articles", type=int, default=25, help="articles per supplier")
     parser.add_argument("--cold", type=int, default=7, help="cold requests per figure")
     parser.add_argument("--warm", type=int, default=20, help="warm requests per figure")
+    parser.add_argument(
+        "--no-rollup-day", action="store_true", help="skip bench/rollups.py (a day of 1 M events)"
+    )
     parser.add_argument(
         "--credits",
         choices=("production", "skip"),
@@ -49,7 +55,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def setup_django(keep: bool) -> str:
+def setup_django(keep: bool, name: str) -> str:
     """Point Django at the bench database (made afresh unless ``keep``) and migrate it."""
     var_dir = Path(os.environ.get("YAOYUN_VAR_DIR") or tempfile.mkdtemp(prefix="bench-dash-"))
     os.environ["YAOYUN_VAR_DIR"] = str(var_dir)
@@ -59,9 +65,9 @@ def setup_django(keep: bool) -> str:
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"  # page saves enqueue indexing: no broker here
     from bench.search_latency import bench_database_url, recreate_database
 
-    server, url = bench_database_url(BENCH_DATABASE)
+    server, url = bench_database_url(name)
     if not keep:
-        recreate_database(server, create=True, name=BENCH_DATABASE)
+        recreate_database(server, create=True, name=name)
     os.environ["DATABASE_URL"] = url
     import django
     from django.core.management import call_command
@@ -151,12 +157,12 @@ def row_counts() -> list[tuple[str, int]]:
     return [(m._meta.db_table, m.objects.count()) for m in models]
 
 
-def dashboard_urls(article_id: int) -> list[tuple[str, str]]:
-    """(name, path) of every admin URL named ``analytics_dashboard_*``, with an article in the
-    supplier's scope for any ``<page_id>``; the admin home (summary panel) first."""
+def dashboard_urls(fills: dict[str, int]) -> list[tuple[str, str]]:
+    """(name, path) of every admin URL named ``analytics_dashboard_*``, its parameters filled
+    from ``fills`` (an article, a company, a material, the supplier in the supplier user's
+    scope); the admin home (summary panel) first."""
     from django.urls import NoReverseMatch, get_resolver, reverse
 
-    fills = {"page_id": article_id, "pk": article_id}
     found = [("admin home", reverse("wagtailadmin_home"))]
     names = sorted(
         n for n in get_resolver().reverse_dict if isinstance(n, str)
@@ -199,6 +205,7 @@ def run_views(args: argparse.Namespace) -> list[tuple]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from analytics.models import Inquiry
     from analytics.queries.params import own_suppliers
     from content.models import ArticlePage
 
@@ -206,11 +213,15 @@ def run_views(args: argparse.Namespace) -> list[tuple]:
     supplier_user = users.get(username="bench-supplier")
     own = own_suppliers(supplier_user)[0]
     article = ArticlePage.objects.filter(supplier_id=own).order_by("pk").first()
+    inquiry = Inquiry.objects.filter(supplier_id=own).order_by("pk").first()
+    fills = {"page_id": article.pk, "article_id": article.pk, "pk": article.pk,
+             "supplier_id": own, "account_id": inquiry.account_id,
+             "material_id": inquiry.material_id}  # fmt: skip
     rows = []
     for role, user in (("staff", users.get(username="bench-staff")), ("supplier", supplier_user)):
         client = Client()
         client.force_login(user)
-        for name, path in dashboard_urls(article.pk):
+        for name, path in dashboard_urls(fills):
             for days in RANGES:
                 sep = "&" if "?" in path else "?"
                 url = path if name == "admin home" else f"{path}{sep}days={days}"
@@ -241,9 +252,23 @@ def print_table(title: str, header: tuple, rows: list[tuple]) -> None:
         print("  ".join(cells))
 
 
+def run_rollup_day(scale: float) -> None:
+    """bench/rollups.py on the same server: one day of 1 M events (× scale) rolled up, in a
+    database of its own (it drops it afterwards)."""
+    import subprocess
+
+    events, baseline = max(10_000, round(1_000_000 * scale)), max(1_000, round(100_000 * scale))
+    script = Path(__file__).resolve().parent / "rollups.py"
+    command = [sys.executable, str(script), "--database", "postgres", "--events", str(events),
+               "--baseline-events", str(baseline)]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+    print(f"\n$ {' '.join(command[1:])}", flush=True)
+    subprocess.run(command, env=env, check=True)
+
+
 def main() -> None:
     args = parse_args()
-    setup_django(args.keep)
+    setup_django(args.keep, args.name)
     from analytics.models import RawEvent
 
     if not (args.keep and RawEvent.objects.exists()):
@@ -255,9 +280,10 @@ def main() -> None:
     print(
         f"\nmethod: Django test Client in-process, {args.cold} cold requests (Django cache "
         f"cleared before each) and {args.warm} warm ones per figure; days=30 and days=365 "
-        "end today. Targets: p95 < 500 ms warm, < 2 s cold. The rollup time for one day of "
-        "1 million events: python bench/rollups.py --database postgres."
+        "end today. Targets: p95 < 500 ms warm, < 2 s cold."
     )
+    if not args.no_rollup_day:
+        run_rollup_day(args.scale)
 
 
 if __name__ == "__main__":
