@@ -136,6 +136,12 @@ def article_view(request: HttpRequest, inp: DashboardInput, page_id: int) -> Htt
     except ArticleOutOfScopeError:
         raise Http404("No such article in your scope") from None
     context = {"title": result.title, "article_totals": result.totals}
+    if result.share_chains > len(result.shares.roots):
+        note = _("The share chain shows the %(shown)s largest of %(all)s chains.") % {
+            "shown": len(result.shares.roots),
+            "all": result.share_chains,
+        }
+        context["extra_notes"] = [note]
     return _respond(request, inp, f"article-{page_id}", article_detail_panels(result), context)
 
 

@@ -63,7 +63,12 @@ def share_tree(page_id: int) -> ShareTree:
     """How a page spread: each share, who arrived through it, and what those readers shared."""
     tokens = {t.token: t for t in ShareToken.objects.filter(page_id=page_id)}
     arrivals: dict[str, dict[str, datetime]] = defaultdict(dict)
-    rows = RawEvent.objects.filter(type=EventType.PAGEVIEW, share_token__in=list(tokens))
+    # share_token <> '' lets PostgreSQL use the partial arrivals index: it cannot prove it from
+    # an IN list of more than 100 tokens, and without it a popular article's tree read every
+    # pageview (1.4 s at 10 M events).
+    rows = RawEvent.objects.filter(type=EventType.PAGEVIEW, share_token__in=list(tokens)).exclude(
+        share_token=""
+    )
     for token, visitor_id, at in rows.values_list("share_token", "visitor_id", "occurred_at"):
         if visitor_id != tokens[token].sharer_visitor_id:
             first = arrivals[token].get(visitor_id)

@@ -58,6 +58,12 @@ class RawEvent(models.Model):
                 name="rawevent_share_token",
                 condition=~models.Q(share_token=""),
             ),
+            # Who arrived through which share, read from the index alone (share trees).
+            models.Index(
+                fields=["share_token", "visitor_id", "occurred_at"],
+                name="rawevent_share_arrival",
+                condition=models.Q(type="pageview") & ~models.Q(share_token=""),
+            ),
         ]
 
     def __str__(self) -> str:

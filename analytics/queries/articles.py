@@ -17,10 +17,13 @@ from analytics.queries.scope import (
     scoped_articles,
     scoped_sessions,
 )
-from analytics.shares import ShareTree, share_tree
+from analytics.shares import Share, ShareTree, share_tree
 
 SORTS = ("title", "views", "visitors", "engaged_reads", "shares", "active_ms")
 PAGE_SIZE = 25
+# A popular article has thousands of shares; a sunburst and a table of more chains than this are
+# unreadable, and drawing them all took over a second per request (2,500 shares).
+SHARE_CHAINS = 100
 SCROLL = ("scroll_25", "scroll_50", "scroll_75", "scroll_100")
 TOTALS = ("views", "visitors", "engaged_reads", "active_ms", "shares", *SCROLL)
 
@@ -92,7 +95,8 @@ class ArticleDetail:
     series: list[ArticleDay]
     totals: dict[str, int]  # views, visitors, engaged_reads, active_ms, shares, scroll_*
     channels: list[tuple[str, int]]  # (channel or "share", visits entering on the article)
-    shares: ShareTree
+    shares: ShareTree  # the SHARE_CHAINS largest chains only
+    share_chains: int = 0  # chains (root shares) the article has in all
 
 
 def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
@@ -108,7 +112,24 @@ def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
     totals = {m: v or 0 for m, v in rows.aggregate(**{m: Sum(m) for m in TOTALS}).items()}
     sessions = scoped_sessions(inp, None).filter(entry_page_id=page_id)
     channels = [(key, visits) for key, visits, _ in channel_mix(sessions)]
-    return ArticleDetail(inp, page_id, title, series, totals, channels, share_tree(page_id))
+    tree = share_tree(page_id)
+    shown = _largest_chains(tree, SHARE_CHAINS)
+    return ArticleDetail(inp, page_id, title, series, totals, channels, shown, len(tree.roots))
+
+
+def _chain_size(share: Share) -> int:
+    """Shares and arrivals in the chain that starts with ``share``."""
+    return 1 + sum(1 + sum(_chain_size(s) for s in r.shares) for r in share.readers)
+
+
+def _largest_chains(tree: ShareTree, limit: int) -> ShareTree:
+    """The tree with its ``limit`` largest chains (earliest first on ties), in time order; the
+    totals (readers, companies, cross-company arrivals) still count every chain."""
+    if len(tree.roots) <= limit:
+        return tree
+    ranked = sorted(tree.roots, key=lambda s: (-_chain_size(s), s.created_at, s.token))
+    kept = {s.token for s in ranked[:limit]}
+    return replace(tree, roots=[s for s in tree.roots if s.token in kept])
 
 
 def article_detail(inp: DashboardInput, page_id: int) -> ArticleDetail:

@@ -2,16 +2,17 @@
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 from analytics.dashboards.labels import channel_label
-from analytics.models import DailyRollup
+from analytics.models import DailyRollup, ShareToken
 from analytics.processing import process_day
 from analytics.queries.cache import VERSION_KEY, dashboard_version
 from analytics.templatetags.analytics_labels import share_method_label
@@ -194,6 +195,30 @@ def test_article_detail_numbers(client_a, data):
 
     assert _panel_rows(response, "share-chain") == [
         [1, _reader("sharer1"), share_method_label("wechat"), "2026-11-01", 1]
+    ]
+
+
+def test_article_detail_draws_only_the_largest_share_chains(staff_client, data, monkeypatch):
+    # given: a second chain on A1, earlier than tok1 but with nobody arriving through it
+    ShareToken.objects.create(
+        token="tok0",
+        page_id=data.a1.pk,
+        sharer_visitor_id="sharer0",
+        method="copy",
+        created_at=datetime(2026, 10, 30, tzinfo=UTC),
+    )
+    monkeypatch.setattr("analytics.queries.articles.SHARE_CHAINS", 1)
+
+    # when
+    response = staff_client.get(f"{ARTICLES}{data.a1.pk}/?{RANGE}")
+
+    # then: the chain with a reader stays, and the page says how many there are
+    assert _panel_rows(response, "share-chain") == [
+        [1, _reader("sharer1"), share_method_label("wechat"), "2026-11-01", 1]
+    ]
+    assert response.context["extra_notes"] == [
+        gettext("The share chain shows the %(shown)s largest of %(all)s chains.")
+        % {"shown": 1, "all": 2}
     ]
 
 
