@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0008_rawevent_share_arrival_index'),
+        ('analytics', '0009_rawevent_share_arrival_index'),
     ]
 
     operations = [

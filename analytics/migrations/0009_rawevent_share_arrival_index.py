@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0007_attribution_credit'),
+        ('analytics', '0008_credit_account_without_constraint'),
     ]
 
     operations = [
