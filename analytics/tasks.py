@@ -7,7 +7,8 @@ from datetime import date
 from celery import shared_task
 from django.db import IntegrityError, OperationalError
 
-from analytics import credits, inquiry_mail, privacy, processing
+from analytics import credits, inquiry_mail, privacy, processing, weekly_mail
+from analytics.weekly import Week
 
 # IntegrityError: two runs over the same day inserting at once; the retry recomputes the day.
 RETRY = {
@@ -42,13 +43,16 @@ def purge_expired_events() -> dict[str, int]:
 
 
 # Email: SMTP trouble is transient (server down, refused connection, timeout); retry it.
-@shared_task(
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+MAIL_RETRY = {
+    "acks_late": True,
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
+
+
+@shared_task(**MAIL_RETRY)
 def send_inquiry_notice(inquiry_id: int) -> int:
     return inquiry_mail.send_inquiry_notice(inquiry_id)
 
@@ -57,3 +61,23 @@ def send_inquiry_notice(inquiry_id: int) -> int:
 def attribute_accounts(account_ids: list[int]) -> int:
     """Recompute these buyer companies' stored attribution credit (idempotent)."""
     return credits.materialise_accounts(account_ids)
+
+
+@shared_task(**RETRY)
+def send_weekly_summaries(week_start: str | None = None) -> int:
+    """The Monday run: one task per supplier for the last full week (or the week of
+    ``week_start``), so one supplier's mail trouble retries only that supplier."""
+    week = Week.of(date.fromisoformat(week_start)) if week_start else Week.last_full()
+    supplier_ids = list(weekly_mail.summary_suppliers().values_list("pk", flat=True))
+    for supplier_id in supplier_ids:
+        send_supplier_weekly_summary.delay(supplier_id, week.start.isoformat())
+    return len(supplier_ids)
+
+
+# A retry sends only to the users not sent yet: each delivery is recorded (WeeklySummaryDelivery).
+@shared_task(**{**MAIL_RETRY, "autoretry_for": (smtplib.SMTPException, OSError, OperationalError)})
+def send_supplier_weekly_summary(supplier_id: int, week_start: str) -> int:
+    supplier = weekly_mail.summary_suppliers().filter(pk=supplier_id).first()
+    if supplier is None:  # deleted, or its workspace group removed, since the run was planned
+        return 0
+    return weekly_mail.send_supplier_summary(supplier, Week.of(date.fromisoformat(week_start))).sent

@@ -11,6 +11,7 @@ from analytics.models.orders import (
     OrderStatusChange,
     OrderUnit,
 )
+from analytics.models.reports import WeeklySummaryDelivery
 from analytics.models.returns import ContentCost, SupplierApiToken
 from analytics.models.rollups import (
     DailyRollup,
@@ -46,4 +47,5 @@ __all__ = [
     "ShareToken",
     "SupplierApiToken",
     "Visitor",
+    "WeeklySummaryDelivery",
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 
 from cms.settings.env import env
 from cms.settings.secret_key import read_or_create_secret_key
@@ -229,6 +230,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env("ANALYTICS_ROLLUP_SECONDS", 300, cast=int),
     },
     "analytics-retention": {"task": "analytics.tasks.purge_expired_events", "schedule": 86400},
+    # Suppliers' weekly summaries of the week that just ended. Crontab fields are read in
+    # CELERY_TIMEZONE (Asia/Shanghai, above), so this is Monday 08:00 Beijing time.
+    "analytics-weekly-summary": {
+        "task": "analytics.tasks.send_weekly_summaries",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+    },
 }
 
 # Wagtail's own background work (search and reference index updates) goes through django-tasks;
