@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0007_attribution_credit'),
+        ('analytics', '0010_credit_model_day_covers_value'),
         ('content', '0007_topic_synonym_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
