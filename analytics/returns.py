@@ -12,9 +12,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
 
+from analytics.attribution import ORDER
 from analytics.buying_group import first_touches
 from analytics.days import day_bounds
-from analytics.models import ContentCost, DailyRollup, Dimension, Inquiry, Order
+from analytics.models import (
+    AttributionCredit,
+    ContentCost,
+    DailyRollup,
+    Dimension,
+    Inquiry,
+    Order,
+)
 from analytics.orders import order_revenue
 from content.models import ArticlePage, Material, SupplierPage
 
@@ -129,6 +137,31 @@ def attributed_revenue(
         for key in targets:
             totals[key] += Decimal(str(value)) / len(targets)
     return {key: value.quantize(CENT, ROUND_HALF_UP) for key, value in totals.items()}
+
+
+def stored_order_credits(
+    query: ReturnsQuery, models: Sequence[str]
+) -> dict[str, list[tuple[str, float]]]:
+    """Per model, the order revenue each article is credited with for orders placed in the
+    period, summed from the stored credit (``AttributionCredit``, one grouped query); the input
+    ``sourcing_returns`` takes. A supplier's reader gets the credit of its own orders, on
+    whichever articles led to them (``attributed_revenue`` then keeps its own articles).
+    Models with no credit in the period are left out."""
+    rows = AttributionCredit.objects.filter(
+        model__in=list(models), conversion_kind=ORDER, day__gte=query.start, day__lte=query.end
+    )
+    if query.suppliers is not None:
+        own = Order.objects.filter(supplier_id__in=query.suppliers).values("pk")
+        rows = rows.filter(conversion_id__in=own)
+    sums = (
+        rows.values_list("model", "article_id")
+        .annotate(value=Sum("value"))
+        .order_by("model", "article_id")
+    )
+    credits: dict[str, list[tuple[str, float]]] = {}
+    for model, article, value in sums:
+        credits.setdefault(model, []).append((str(article), value))
+    return credits
 
 
 def sourcing_returns(
