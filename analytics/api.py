@@ -17,7 +17,6 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from analytics.api_tokens import SupplierTokenAuth, token_suppliers
-from analytics.attribution import MODELS
 from analytics.conversions import (
     InquiryOrigin,
     RateLimitedError,
@@ -27,13 +26,17 @@ from analytics.conversions import (
     validate_inquiry,
 )
 from analytics.credits import STORED_MODELS
-from analytics.days import day_bounds
 from analytics.inbox import own_suppliers
-from analytics.journey_credits import order_credits
 from analytics.queries.attribution import BY as CREDIT_BY
 from analytics.queries.attribution import CreditQuery, stored_credit
 from analytics.queries.reading_now import reading_now
-from analytics.returns import BY, ReturnsQuery, ReturnsRow, sourcing_returns
+from analytics.returns import (
+    BY,
+    ReturnsQuery,
+    ReturnsRow,
+    sourcing_returns,
+    stored_order_credits,
+)
 from analytics.shares import share_tree
 from content.staff import is_platform_staff
 from content.visitors import client_address, request_daily_id
@@ -186,11 +189,12 @@ def returns_query(start: str, end: str, by: str, model: str) -> tuple[ReturnsQue
         errors.append(
             {"field": "by", "message": _("One of: %(choices)s.") % {"choices": ", ".join(BY)}}
         )
-    if model != "all" and model not in MODELS:
+    if model != "all" and model not in STORED_MODELS:
         errors.append(
             {
                 "field": "model",
-                "message": _("One of: %(choices)s.") % {"choices": ", ".join(("all", *MODELS))},
+                "message": _("One of: %(choices)s.")
+                % {"choices": ", ".join(("all", *STORED_MODELS))},
             }
         )
     return ReturnsQuery(start=first, end=last, by=by if by in BY else BY[0]), errors
@@ -230,16 +234,15 @@ def returns_view(
     """Per article, supplier or material from ``start`` to ``end`` (days, both included;
     default the last 30): views, engaged reads, inquiries, orders, revenue (cancelled and
     refunded orders count 0), rates, revenue per 1,000 engaged reads, median days from the
-    company's first engaged read to inquiry and order, cost, ROI, attributed revenue per model."""
+    company's first engaged read to inquiry and order, cost, ROI, and the revenue each stored
+    rule-based model attributes to the content (Markov: the ``attribution`` command)."""
     suppliers = reader_suppliers(request)
     query, errors = returns_query(start, end, by, model)
     if errors:
         return 400, {"error": "invalid", "detail": errors}
     query = ReturnsQuery(query.start, query.end, query.by, suppliers)
-    begin, finish = day_bounds(query.start)[0], day_bounds(query.end)[1]
-    models = MODELS if model == "all" else (model,)
-    credits = order_credits(begin, finish, suppliers, models)
-    rows = sourcing_returns(query, credits)
+    models = STORED_MODELS if model == "all" else (model,)
+    rows = sourcing_returns(query, stored_order_credits(query, models))
     return 200, {
         "start": query.start.isoformat(),
         "end": query.end.isoformat(),

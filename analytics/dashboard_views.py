@@ -9,16 +9,20 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from analytics.credits import STORED_MODELS
 from analytics.dashboards.articles import article_detail_panels, article_table_panel
 from analytics.dashboards.exports import csv_response, xlsx_response
 from analytics.dashboards.filters import filter_context, query_string
+from analytics.dashboards.labels import model_label
 from analytics.dashboards.overview import kpi_cards, overview_panels
 from analytics.dashboards.panels import Panel, Table
+from analytics.dashboards.returns import by_label, returns_panels
 from analytics.dashboards.search_demand import search_panels
 from analytics.queries.articles import ArticleOutOfScopeError, article_detail, article_table
 from analytics.queries.engagement import overview
 from analytics.queries.params import DashboardInput, InputError, parse_input
 from analytics.queries.reading_now import reading_now
+from analytics.queries.returns import BY, DEFAULT_MODEL, ReturnsInput, sourcing_returns
 from analytics.queries.scope import channel_filter_ignored, scoped_article_keys
 from analytics.queries.search_demand import search_demand
 from content.models import ArticlePage
@@ -49,7 +53,13 @@ def dashboard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def _respond(
-    request: HttpRequest, inp: DashboardInput, name: str, panels: list[Panel], context: dict
+    request: HttpRequest,
+    inp: DashboardInput,
+    name: str,
+    panels: list[Panel],
+    context: dict,
+    *,
+    channel_note: bool = True,
 ) -> HttpResponse:
     tables = [p.table for p in panels]
     export = request.GET.get("format", "")
@@ -58,7 +68,7 @@ def _respond(
     if export == "xlsx":
         return xlsx_response(tables, name)
     notes = []
-    if channel_filter_ignored(inp):
+    if channel_note and channel_filter_ignored(inp):
         notes.append(
             _(
                 "The channel filter narrows site-wide figures only: rollups do not split "
@@ -151,3 +161,53 @@ def search_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
     notes = [_("Material, kind and channel filters do not apply to searches.")]
     context = {"title": _("Search demand"), "extra_notes": notes, "searches": result.searches}
     return _respond(request, inp, "search-demand", search_panels(result), context)
+
+
+def _switchers(request: HttpRequest, by: str, model: str) -> list[dict]:
+    """The "by" and model switches: links that keep every filter and change one choice."""
+
+    def options(field: str, values: tuple, current: str, label) -> list[dict]:
+        return [
+            {"url": query_string(request, **{field: v}), "label": label(v), "active": v == current}
+            for v in values
+        ]
+
+    return [
+        {"label": _("Credit by"), "options": options("by", BY, by, by_label)},
+        {"label": _("Model"), "options": options("model", STORED_MODELS, model, model_label)},
+    ]
+
+
+@dashboard
+def returns_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
+    by = request.GET.get("by", "") or "article"
+    if by not in BY:
+        return _bad_request("by", _("must be one of %(values)s") % {"values": ", ".join(BY)})
+    model = request.GET.get("model", "") or DEFAULT_MODEL
+    if model not in STORED_MODELS:
+        message = _(
+            "must be one of %(values)s (Markov credit comes from the attribution command)"
+        ) % {"values": ", ".join(STORED_MODELS)}
+        return _bad_request("model", message)
+    result = sourcing_returns(ReturnsInput(inp, by, model))
+    notes = [
+        _(
+            "Credit is stored per conversion, by the day of the inquiry or order; a cancelled "
+            "or refunded order is worth nothing. Data-driven (Markov) credit is not stored: run "
+            "“python manage.py attribution --model markov” for it."
+        )
+    ]
+    if by != "article" and (inp.material_id or inp.kind):
+        notes.append(
+            _(
+                "Times to inquiry and order follow the supplier filter; the material and kind "
+                "filters narrow them only by article (and by the chosen material)."
+            )
+        )
+    context = {
+        "title": _("Sourcing returns"),
+        "extra_notes": notes,
+        "switchers": _switchers(request, by, model),
+    }
+    panels = returns_panels(result)
+    return _respond(request, inp, "sourcing-returns", panels, context, channel_note=False)

@@ -12,9 +12,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
 
+from analytics.attribution import ORDER
 from analytics.buying_group import first_touches
 from analytics.days import day_bounds
-from analytics.models import ContentCost, DailyRollup, Dimension, Inquiry, Order
+from analytics.models import (
+    AttributionCredit,
+    ContentCost,
+    DailyRollup,
+    Dimension,
+    Inquiry,
+    Order,
+)
 from analytics.orders import order_revenue
 from content.models import ArticlePage, Material, SupplierPage
 
@@ -66,10 +74,14 @@ class ReturnsRow:
 
     def roi(self, revenue: Decimal | None = None) -> float | None:
         """(revenue − cost) / cost; None without a cost."""
-        if not self.cost:
-            return None
-        earned = self.revenue if revenue is None else revenue
-        return float((earned - self.cost) / self.cost)
+        return return_on_cost(self.revenue if revenue is None else revenue, self.cost)
+
+
+def return_on_cost(revenue: Decimal, cost: Decimal) -> float | None:
+    """(revenue − cost) / cost: 0 breaks even, 1 earned the cost twice; None without a cost."""
+    if not cost:
+        return None
+    return float((revenue - cost) / cost)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -125,6 +137,31 @@ def attributed_revenue(
         for key in targets:
             totals[key] += Decimal(str(value)) / len(targets)
     return {key: value.quantize(CENT, ROUND_HALF_UP) for key, value in totals.items()}
+
+
+def stored_order_credits(
+    query: ReturnsQuery, models: Sequence[str]
+) -> dict[str, list[tuple[str, float]]]:
+    """Per model, the order revenue each article is credited with for orders placed in the
+    period, summed from the stored credit (``AttributionCredit``, one grouped query); the input
+    ``sourcing_returns`` takes. A supplier's reader gets the credit of its own orders, on
+    whichever articles led to them (``attributed_revenue`` then keeps its own articles).
+    Models with no credit in the period are left out."""
+    rows = AttributionCredit.objects.filter(
+        model__in=list(models), conversion_kind=ORDER, day__gte=query.start, day__lte=query.end
+    )
+    if query.suppliers is not None:
+        own = Order.objects.filter(supplier_id__in=query.suppliers).values("pk")
+        rows = rows.filter(conversion_id__in=own)
+    sums = (
+        rows.values_list("model", "article_id")
+        .annotate(value=Sum("value"))
+        .order_by("model", "article_id")
+    )
+    credits: dict[str, list[tuple[str, float]]] = {}
+    for model, article, value in sums:
+        credits.setdefault(model, []).append((str(article), value))
+    return credits
 
 
 def sourcing_returns(
@@ -249,23 +286,42 @@ def prorated_cost(cost: ContentCost, start: date, end: date) -> Decimal:
     return (cost.amount * overlap / days).quantize(CENT, ROUND_HALF_UP)
 
 
-def _add_costs(query: ReturnsQuery, index: ArticleIndex, row) -> None:
-    """Article costs go to the article, its supplier, and evenly to its materials; a supplier's
-    promotion package goes to the supplier only (it names no article or material)."""
+def content_costs(query: ReturnsQuery, index: ArticleIndex) -> dict[str, Decimal]:
+    """Content cost in the period per key of ``query.by``, prorated by days: article costs go
+    to the article, its supplier, and evenly to its materials (only articles in ``index``); a
+    supplier's promotion package goes to the supplier only (it names no article or material)."""
     costs = ContentCost.objects.filter(start__lte=query.end, end__gte=query.start)
     if query.suppliers is not None:
         costs = costs.filter(
             Q(supplier_id__in=query.suppliers) | Q(article__supplier_id__in=query.suppliers)
         )
     keys = index.keys(query.by)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
     for cost in costs.order_by("pk"):
         amount = prorated_cost(cost, query.start, query.end)
         if cost.article_id is not None:
             targets = keys.get(str(cost.article_id), [])
             for key in targets:
-                row(key).cost += (amount / len(targets)).quantize(CENT, ROUND_HALF_UP)
+                totals[key] += (amount / len(targets)).quantize(CENT, ROUND_HALF_UP)
         elif query.by == "supplier":
-            row(str(cost.supplier_id)).cost += amount
+            totals[str(cost.supplier_id)] += amount
+    return dict(totals)
+
+
+def _add_costs(query: ReturnsQuery, index: ArticleIndex, row) -> None:
+    for key, amount in content_costs(query, index).items():
+        row(key).cost += amount
+
+
+def conversion_waits(
+    query: ReturnsQuery, index: ArticleIndex
+) -> dict[str, tuple[float | None, float | None]]:
+    """Per key, the median days from the company's first engaged read to its inquiries and to
+    its orders in the period (as ``sourcing_returns`` reports them; first reads come from raw
+    events through ``buying_group.first_touches``)."""
+    rows: dict[str, ReturnsRow] = {}
+    _add_conversions(query, index, lambda key: rows.setdefault(key, ReturnsRow(key=key, label="")))
+    return {key: (r.days_to_inquiry, r.days_to_order) for key, r in rows.items()}
 
 
 def _label(by: str, rows: dict[str, ReturnsRow]) -> None:

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import IntegrityError, OperationalError
 
 from analytics import credits, inquiry_mail, privacy, processing, weekly_mail
+from analytics.queries.cache import bump_dashboard_version
 from analytics.weekly import Week
 
 # IntegrityError: two runs over the same day inserting at once; the retry recomputes the day.
@@ -59,8 +60,11 @@ def send_inquiry_notice(inquiry_id: int) -> int:
 
 @shared_task(**RETRY)
 def attribute_accounts(account_ids: list[int]) -> int:
-    """Recompute these buyer companies' stored attribution credit (idempotent)."""
-    return credits.materialise_accounts(account_ids)
+    """Recompute these buyer companies' stored attribution credit (idempotent); cached
+    dashboards that sum it (attributed revenue, sourcing returns) are stale from then on."""
+    written = credits.materialise_accounts(account_ids)
+    bump_dashboard_version()
+    return written
 
 
 @shared_task(**RETRY)

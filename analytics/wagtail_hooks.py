@@ -66,6 +66,9 @@ def register_analytics_urls() -> list:
             name="analytics_dashboard_article",
         ),
         path("analytics/search/", dashboard_views.search_view, name="analytics_dashboard_search"),
+        path(
+            "analytics/returns/", dashboard_views.returns_view, name="analytics_dashboard_returns"
+        ),
         path("buyers/groups/<int:pk>/", buying_group_view, name="analytics_buying_group"),
     ]
 
@@ -99,6 +102,12 @@ def analytics_menu_item() -> MenuItem:
         ),
         DashboardMenuItem(
             _("Search demand"), reverse("analytics_dashboard_search"), icon_name="search", order=30
+        ),
+        DashboardMenuItem(
+            _("Sourcing returns"),
+            reverse("analytics_dashboard_returns"),
+            icon_name="tag",
+            order=40,
         ),
     ]
     return SubmenuMenuItem(

@@ -10,13 +10,15 @@ from analytics.queries.params import PRESETS, DashboardInput
 from content.models import ArticleKind, Material, SupplierPage
 
 KEPT = ("days", "start", "end", "supplier", "material", "kind", "channel")
+# A view's own choices (the sourcing-returns "by" and model switches) kept by its links.
+CHOICES = ("sort", "page", "by", "model")
 
 
 def query_string(request: HttpRequest, **changes: str) -> str:
     """The request's filters with ``changes`` applied (an empty value drops the parameter)."""
     params = request.GET.copy()
     for key in list(params):
-        if key not in (*KEPT, "sort", "page"):
+        if key not in (*KEPT, *CHOICES):
             del params[key]
     for key, value in changes.items():
         params.pop(key, None)
@@ -27,7 +29,7 @@ def query_string(request: HttpRequest, **changes: str) -> str:
 
 
 def _filters_only(request: HttpRequest) -> str:
-    return query_string(request, sort="", page="")
+    return query_string(request, sort="", page="", by="", model="")
 
 
 def filter_context(request: HttpRequest, inp: DashboardInput) -> dict:
@@ -59,6 +61,7 @@ def filter_context(request: HttpRequest, inp: DashboardInput) -> dict:
             (reverse("analytics_dashboard_overview") + keep, _("Overview")),
             (reverse("analytics_dashboard_articles") + keep, _("Articles")),
             (reverse("analytics_dashboard_search") + keep, _("Search demand")),
+            (reverse("analytics_dashboard_returns") + keep, _("Sourcing returns")),
         ],
         "csv_url": query_string(request, format="csv"),
         "xlsx_url": query_string(request, format="xlsx"),

@@ -1,4 +1,4 @@
-"""Translated names of the codes dashboards show: metrics, channels, article kinds."""
+"""Translated names of the codes dashboards show: metrics, channels, attribution models."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,15 @@ METRICS = {
     "revenue": _("Attributed revenue"),
 }
 CHANNEL_LABELS = {**CHANNELS, "share": _("Share chains")}
+MODELS = {
+    "first_touch": _("First touch"),
+    "last_touch": _("Last touch"),
+    "linear": _("Linear"),
+    "time_decay": _("Time decay"),
+    "u_shaped": _("Position-based (U-shaped)"),
+    "w_shaped": _("W-shaped"),
+    "markov": _("Data-driven (Markov)"),
+}
 
 
 def metric_label(key: str) -> str:
@@ -23,3 +32,7 @@ def metric_label(key: str) -> str:
 
 def channel_label(code: str) -> str:
     return str(CHANNEL_LABELS.get(code, code))
+
+
+def model_label(model: str) -> str:
+    return str(MODELS.get(model, model))

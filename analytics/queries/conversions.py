@@ -12,9 +12,9 @@ from django.db.models import Q, Sum
 
 from analytics.attribution import ORDER
 from analytics.days import day_bounds
-from analytics.models import REVENUE_STATUSES, AttributionCredit, Inquiry, Order
+from analytics.models import REVENUE_STATUSES, Inquiry, Order
 from analytics.queries.params import DashboardInput
-from analytics.queries.scope import scoped_articles
+from analytics.queries.scope import scoped_credit
 
 KPI_MODEL = "linear"
 
@@ -67,16 +67,6 @@ def attributed_revenue(inp: DashboardInput) -> Decimal:
     """Order revenue the linear model credits to content in the range and scope, from the stored
     credit (``AttributionCredit``; an article's credit is split over its materials, so material
     sums are exact). The KPI shows one model: linear, every read of the journey alike."""
-    credit = AttributionCredit.objects.filter(
-        model=KPI_MODEL, conversion_kind=ORDER, day__gte=inp.start, day__lte=inp.end
-    )
-    if inp.supplier_id:
-        credit = credit.filter(supplier_id=inp.supplier_id)
-    if inp.material_id:
-        credit = credit.filter(material_id=inp.material_id)
-    if inp.kind:
-        credit = credit.filter(article_id__in=scoped_articles(inp).values("pk"))
-    if inp.channel:
-        credit = credit.filter(channel=inp.channel)
+    credit = scoped_credit(inp).filter(model=KPI_MODEL, conversion_kind=ORDER)
     total = credit.aggregate(total=Sum("value"))["total"] or 0.0
     return Decimal(str(round(total, 2))).quantize(Decimal("0.01"))

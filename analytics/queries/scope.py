@@ -4,7 +4,7 @@ turned into row filters, in one place so no view can forget them."""
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 
 from analytics.days import day_bounds
-from analytics.models import DailyRollup, Dimension, Session
+from analytics.models import AttributionCredit, DailyRollup, Dimension, Session
 from analytics.queries.params import DashboardInput
 from content.models import ArticlePage
 
@@ -19,6 +19,23 @@ def scoped_articles(inp: DashboardInput) -> QuerySet:
     if inp.kind:
         articles = articles.filter(kind=inp.kind)
     return articles
+
+
+def scoped_credit(inp: DashboardInput) -> QuerySet:
+    """Stored attribution credit of conversions in the range that the input covers: credit on
+    the supplier's articles only (a supplier's users never see credit on anyone else's), on the
+    material (an article's credit is split over its materials, so a material's rows are exact),
+    on articles of the kind, and through reads that arrived on the channel."""
+    credit = AttributionCredit.objects.filter(day__gte=inp.start, day__lte=inp.end)
+    if inp.supplier_id:
+        credit = credit.filter(supplier_id=inp.supplier_id)
+    if inp.material_id:
+        credit = credit.filter(material_id=inp.material_id)
+    if inp.kind:
+        credit = credit.filter(article_id__in=scoped_articles(inp).values("pk"))
+    if inp.channel:
+        credit = credit.filter(channel=inp.channel)
+    return credit
 
 
 def scoped_article_keys(inp: DashboardInput) -> list[str] | None:

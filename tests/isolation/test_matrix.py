@@ -79,6 +79,7 @@ BULK_PAGE = "/admin/bulk/wagtailcore/page/"
 # a malformed id: 404 for every admin user, before any view reads it
 MALFORMED = {"owner": 404, "staff": 404, "owner_sees": False, "staff_sees": False}
 RETURNS = f"/api/v1/analytics/returns/?start={RETURNS_DAY}&end={RETURNS_DAY}"
+RETURNS_DASHBOARD = f"/admin/analytics/returns/?start={RETURNS_DAY}&end={RETURNS_DAY}"
 
 ROWS = [
     # page explorer, editor, history, revisions, workflow
@@ -399,6 +400,16 @@ ROWS = [
     # sourcing returns (analytics/returns.py): B's live article, by session and by API token
     api("returns-api", RETURNS, markers=("live",), other=LISTING),
     api("returns-api-token", RETURNS, markers=("live",), other=LISTING, auth="token"),
+    # the sourcing-returns dashboard: B's live article under the cost the platform entered for it
+    # (another supplier asking for B by ?supplier= still gets its own scope)
+    *(
+        Row(row_id, RETURNS_DASHBOARD + query, markers=("live",), other=LISTING)
+        for row_id, query in (
+            ("returns-dashboard", ""),
+            ("returns-dashboard-switch", "&supplier={s.supplier_page_id}&model=u_shaped"),
+            ("returns-dashboard-csv", "&supplier={s.supplier_page_id}&format=csv"),
+        )
+    ),
     # content costs and API tokens: platform staff only, never a supplier (not even the owner)
     Row(
         "content-costs",

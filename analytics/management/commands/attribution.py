@@ -29,6 +29,7 @@ from analytics.attribution_files import (
 from analytics.credits import rebuild_credits
 from analytics.journeys import all_journeys
 from analytics.queries.attribution import BY, CreditQuery, computed_credit
+from analytics.queries.cache import bump_dashboard_version
 from content.importers import ImportFileError, ImportProblem, read_lines
 
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["rebuild"]:
             self.stdout.write(f"{rebuild_credits():,} credit row(s) stored")
+            bump_dashboard_version()  # the dashboards' cached credit sums are stale now
             return
         if options["export_journeys"]:
             self.export_journeys(options["export_journeys"])
