@@ -58,6 +58,8 @@ def buyers_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
         query_string(request, sort=_toggled(sort, key), page="") if key else ""
         for key in panel.table.sort_keys
     ]
+    keep = query_string(request, sort="", page="")  # a company's timeline keeps the filters
+    panel.links = [link + keep for link in panel.links]
     pager = {
         "panel": "companies",
         "label": _("Page %(page)s of %(pages)s (%(total)s companies)")

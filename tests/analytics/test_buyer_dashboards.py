@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from analytics.dashboards.buyers import STEP_LABELS
 from analytics.dashboards.labels import channel_label
+from analytics.models import Account
 from analytics.queries.buyers import engagement_score
 from analytics.queries.params import DashboardInput
 from tests.analytics.buyer_data import (
@@ -140,6 +141,9 @@ def test_sorting_and_paging(staff_client, data, monkeypatch):
     assert [r[0] for r in _rows(by_reads, "companies")] == [X_NAME, Y_NAME, Z_NAME, COMPANY]
     assert [r[0] for r in _rows(by_last, "companies")] == [COMPANY, Z_NAME, X_NAME, Y_NAME]
     assert [r[0] for r in _rows(second, "companies")] == [COMPANY]
+    company = Account.objects.get(name=COMPANY)
+    # a company's link opens its timeline with the same range and filters
+    assert second.context["panels"][0].links == [f"{BUYERS}{company.pk}/?{WEEK}"]
     assert second.context["pager"]["previous"] == f"?{WEEK}&page=1"
     assert second.context["pager"]["next"] == ""
 
