@@ -23,7 +23,7 @@ SORTABLE = ("score", "last_read", "reads", "contacts", "articles", "inquiries", 
 STEP_LABELS = {
     "read": gettext_lazy("Engaged read"),
     "inquiry": gettext_lazy("Inquiry"),
-    "order": gettext_lazy("Order"),
+    "order": gettext_lazy("Order placed"),
 }
 SYMBOLS = {"read": "circle", "inquiry": "diamond", "order": "star"}
 
