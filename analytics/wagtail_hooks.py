@@ -14,7 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from analytics import dashboard_views
+from analytics import buyer_views, dashboard_views
 from analytics.buying_group_views import buying_group_view
 from analytics.dashboards.overview import kpi_cards
 from analytics.inbox import InboxMenuItem, inbox, inquiry_detail
@@ -70,6 +70,20 @@ def register_analytics_urls() -> list:
             "analytics/returns/", dashboard_views.returns_view, name="analytics_dashboard_returns"
         ),
         path("buyers/groups/<int:pk>/", buying_group_view, name="analytics_buying_group"),
+        *buyer_urls(),
+    ]
+
+
+def buyer_urls() -> list:
+    """The buyer-company dashboards (``analytics.buyer_views``)."""
+    return [
+        path("analytics/buyers/", buyer_views.buyers_view, name="analytics_dashboard_buyers"),
+        path(
+            "analytics/buyers/<int:account_id>/",
+            buyer_views.buyer_view,
+            name="analytics_dashboard_buyer",
+        ),
+        path("analytics/cohorts/", buyer_views.cohorts_view, name="analytics_dashboard_cohorts"),
     ]
 
 
@@ -108,6 +122,12 @@ def analytics_menu_item() -> MenuItem:
             reverse("analytics_dashboard_returns"),
             icon_name="tag",
             order=40,
+        ),
+        DashboardMenuItem(
+            _("Buyer companies"), reverse("analytics_dashboard_buyers"), icon_name="group", order=50
+        ),
+        DashboardMenuItem(
+            _("Cohorts"), reverse("analytics_dashboard_cohorts"), icon_name="table", order=60
         ),
     ]
     return SubmenuMenuItem(

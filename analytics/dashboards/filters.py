@@ -62,6 +62,8 @@ def filter_context(request: HttpRequest, inp: DashboardInput) -> dict:
             (reverse("analytics_dashboard_articles") + keep, _("Articles")),
             (reverse("analytics_dashboard_search") + keep, _("Search demand")),
             (reverse("analytics_dashboard_returns") + keep, _("Sourcing returns")),
+            (reverse("analytics_dashboard_buyers") + keep, _("Buyer companies")),
+            (reverse("analytics_dashboard_cohorts") + keep, _("Cohorts")),
         ],
         "csv_url": query_string(request, format="csv"),
         "xlsx_url": query_string(request, format="xlsx"),

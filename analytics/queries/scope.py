@@ -1,10 +1,23 @@
 """Which rollup rows and sessions a dashboard input covers: the supplier scope and the filters
 turned into row filters, in one place so no view can forget them."""
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.conf import settings
+from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from analytics.days import day_bounds
-from analytics.models import AttributionCredit, DailyRollup, Dimension, Session
+from analytics.models import (
+    REVENUE_STATUSES,
+    AttributionCredit,
+    DailyRollup,
+    Dimension,
+    EventType,
+    Inquiry,
+    Order,
+    RawEvent,
+    Session,
+    Visitor,
+)
 from analytics.queries.params import DashboardInput
 from content.models import ArticlePage
 
@@ -96,3 +109,81 @@ def channel_mix(sessions: QuerySet) -> list[tuple[str, int, int]]:
         .order_by("-visits", "kind")
     )
     return [(r["kind"], r["visits"], r["pageviews"]) for r in rows]
+
+
+def _range(inp: DashboardInput, field: str, *, from_start: bool = True) -> Q:
+    bounds = {f"{field}__lt": day_bounds(inp.end)[1]}
+    if from_start:
+        bounds[f"{field}__gte"] = day_bounds(inp.start)[0]
+    return Q(**bounds)
+
+
+def scoped_company_reads(
+    inp: DashboardInput, account_id: int | None = None, *, from_start: bool = True
+) -> QuerySet:
+    """Engaged reads of in-scope articles by known contacts of buyer companies, up to the end
+    of the range (from its start unless ``from_start`` is False: first touches look back),
+    as rows of ``account``, ``contact``, ``page_id``, ``occurred_at``, ``channel``.
+
+    No rollup keeps a company's reads per article and contact, so this reads the narrowest
+    table that has them: pageviews of browsers linked to a company's contact (``RawEvent``,
+    through its ``(visitor_id, occurred_at)`` index), each judged engaged by its follow-ups'
+    largest active time and scroll (DESIGN.md's rule, as the rollups apply it). A supplier's
+    scope keeps its own articles only; the channel filter keeps reads that came through it.
+    """
+    linked = Visitor.objects.filter(contact__account__isnull=False)
+    if account_id is not None:
+        linked = linked.filter(contact__account_id=account_id)
+    follow_ups = (
+        RawEvent.objects.filter(pageview_id=OuterRef("event_id"))
+        .exclude(type=EventType.PAGEVIEW)
+        .values("pageview_id")
+    )
+    visitor = Visitor.objects.filter(visitor_id=OuterRef("visitor_id"))
+    reads = RawEvent.objects.filter(
+        _range(inp, "occurred_at", from_start=from_start),
+        type=EventType.PAGEVIEW,
+        visitor_id__in=linked.values("visitor_id"),
+        page_id__in=scoped_articles(inp).values("pk"),
+    )
+    if inp.channel:
+        reads = reads.filter(channel=inp.channel)
+    return (
+        reads.annotate(
+            active=Coalesce(Subquery(follow_ups.annotate(m=Max("engaged_ms")).values("m")), 0),
+            scroll=Coalesce(Subquery(follow_ups.annotate(m=Max("scroll_pct")).values("m")), 0),
+        )
+        .filter(
+            Q(active__gte=settings.ANALYTICS_ENGAGED_SECONDS * 1000)
+            | Q(scroll__gte=settings.ANALYTICS_ENGAGED_SCROLL_PCT)
+        )
+        .annotate(
+            account=Subquery(visitor.values("contact__account_id")),
+            contact=Subquery(visitor.values("contact_id")),
+        )
+    )
+
+
+def scoped_company_inquiries(inp: DashboardInput, *, from_start: bool = True) -> QuerySet:
+    """Inquiries of buyer companies in the range sent to the scope's supplier, about its
+    material. Kind and channel choose which reads count, not conversions (which know neither)."""
+    inquiries = Inquiry.objects.filter(_range(inp, "created_at", from_start=from_start))
+    inquiries = inquiries.filter(account__isnull=False)
+    if inp.supplier_id:
+        inquiries = inquiries.filter(supplier_id=inp.supplier_id)
+    if inp.material_id:
+        inquiries = inquiries.filter(material_id=inp.material_id)
+    return inquiries
+
+
+def scoped_company_orders(inp: DashboardInput, *, from_start: bool = True) -> QuerySet:
+    """Orders in the range from the scope's supplier that still carry revenue (as the overview
+    counts them), of its material."""
+    orders = Order.objects.filter(
+        _range(inp, "ordered_at", from_start=from_start), status__in=REVENUE_STATUSES
+    )
+    if inp.supplier_id:
+        orders = orders.filter(supplier_id=inp.supplier_id)
+    if inp.material_id:
+        orders = orders.filter(material_id=inp.material_id)
+    return orders

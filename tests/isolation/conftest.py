@@ -30,6 +30,7 @@ IMAGE_TITLE = "IM5IMAGE 未发布图片"
 DOCUMENT_TITLE = "DC9REPORT 未发布报告"
 INQUIRY_COMPANY = "IQ8INQUIRY 询价公司"
 ORDER_ID = "OR6ORDER-0001"
+BUYER_NAME = "OR6ORDER 买家"  # the buyer company of B's order
 COST_NOTE = "CC2COST 推广费用"
 TOKEN_LABEL = "TK1TOKEN 对接"
 RETURNS_DAY = "2026-05-02"
@@ -74,6 +75,7 @@ class Secret:
             "document": DOCUMENT_TITLE,
             "inquiry": INQUIRY_COMPANY,
             "order": ORDER_ID,
+            "buyer": BUYER_NAME,
             "cost": COST_NOTE,
             "token": TOKEN_LABEL,
             "renamed_live": RENAMED_LIVE_TITLE,
@@ -175,7 +177,7 @@ def _create_secret(supplier_b) -> Secret:
 def _create_returns(supplier_b, live: ArticlePage, inquiry: Inquiry) -> tuple:
     """B's order, the platform's cost for B's live article, B's API token, and a day of reads
     of that article (so B's returns list it, under its title ``LIVE_TITLE``)."""
-    account = Account.objects.create(name="OR6ORDER 买家")
+    account = Account.objects.create(name=BUYER_NAME)
     order = Order.objects.create(
         order_id=ORDER_ID, account=account, buyer_company=account.name, supplier=supplier_b.page,
         material=inquiry.material, quantity=Decimal("50"), unit="kg", amount=Decimal("7000"),

@@ -443,6 +443,33 @@ ROWS = [
         owner=DENIED,
         owner_sees=False,
     ),
+    # buyer-company dashboards (analytics/buyer_views.py): B's order makes its buyer B's company
+    Row("buyer-companies", "/admin/analytics/buyers/", markers=("buyer",), other=LISTING),
+    Row(
+        "buyer-companies-csv",
+        "/admin/analytics/buyers/?format=csv",
+        markers=("buyer",),
+        other=LISTING,
+    ),
+    Row(
+        "buyer-timeline",
+        "/admin/analytics/buyers/{s.account_id}/",
+        markers=("order", "buyer"),
+    ),
+    Row(
+        "buyer-timeline-csv",
+        "/admin/analytics/buyers/{s.account_id}/?format=csv",
+        markers=("order", "buyer"),
+    ),
+    # the buyer never read an article: no cohort holds it, for anyone
+    Row(
+        "cohorts",
+        "/admin/analytics/cohorts/?format=csv",
+        markers=("buyer", "order"),
+        other=LISTING,
+        owner_sees=False,
+        staff_sees=False,
+    ),
     # media and document serving (content/media_access.py); the public API lists only images on
     # live pages, for everyone alike (drafts' images are reviewed in the admin)
     api(

@@ -1,0 +1,110 @@
+"""Buyer-company cohorts: companies by the month of their first touch, and how many of each
+cohort inquired or ordered in each month after (month 0 is the month of the first touch)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Min
+
+from analytics.days import local_day
+from analytics.queries.cache import cached
+from analytics.queries.params import DashboardInput
+from analytics.queries.scope import (
+    scoped_company_inquiries,
+    scoped_company_orders,
+    scoped_company_reads,
+)
+
+COHORT_RULES = """A company's first touch is its earliest engaged read of an article in scope
+ever recorded (raw reads are kept for the retention period); it joins the cohort of that month
+when the first touch falls inside the date range. A company converts in month k when it sent an
+inquiry or placed an order (one that still carries revenue) in scope at or after its first touch,
+in the k-th calendar month after the first touch's month, up to the range's last day; a company
+converting in several months counts in each. Cells after the range's last month are empty."""
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    month: date  # first day of the cohort's month
+    companies: int
+    # per month offset 0..N: companies converting, None when that month lies after the range
+    converted: list[int | None]
+
+    @property
+    def percentages(self) -> list[float | None]:
+        return [
+            None if n is None else (round(n * 100 / self.companies, 1) if self.companies else 0.0)
+            for n in self.converted
+        ]
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    inp: DashboardInput
+    offsets: int  # N + 1 columns
+    rows: list[CohortRow]
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def months_between(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
+def _first_touches(inp: DashboardInput) -> dict[int, datetime]:
+    rows = (
+        scoped_company_reads(inp, from_start=False)
+        .values("account")
+        .annotate(first=Min("occurred_at"))
+        .values_list("account", "first")
+    )
+    return {
+        account: first
+        for account, first in rows
+        if account is not None and inp.start <= local_day(first) <= inp.end
+    }
+
+
+def _conversions(inp: DashboardInput, accounts: set[int]) -> list[tuple[int, datetime]]:
+    inquiries = scoped_company_inquiries(inp).values_list("account_id", "created_at")
+    orders = scoped_company_orders(inp).values_list("account_id", "ordered_at")
+    return [(a, at) for a, at in (*inquiries, *orders) if a in accounts]
+
+
+def compute_cohorts(inp: DashboardInput) -> Cohorts:
+    first = _first_touches(inp)
+    last_month = month_of(inp.end)
+    months = months_between(month_of(inp.start), last_month) + 1
+    converted: dict[tuple[date, int], set[int]] = defaultdict(set)
+    for account, at in _conversions(inp, set(first)):
+        if at >= first[account]:
+            cohort = month_of(local_day(first[account]))
+            converted[cohort, months_between(cohort, month_of(local_day(at)))].add(account)
+    sizes: dict[date, int] = defaultdict(int)
+    for at in first.values():
+        sizes[month_of(local_day(at))] += 1
+    rows = []
+    for i in range(months):
+        cohort = _add_months(month_of(inp.start), i)
+        observable = months_between(cohort, last_month)
+        rows.append(
+            CohortRow(
+                cohort,
+                sizes[cohort],
+                [len(converted[cohort, k]) if k <= observable else None for k in range(months)],
+            )
+        )
+    return Cohorts(inp, months, rows)
+
+
+def _add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def cohorts(inp: DashboardInput) -> Cohorts:
+    """The cohort matrix for ``inp``, from the cache while no rollup has run since."""
+    return cached("cohorts", inp.cache_key(), lambda: compute_cohorts(inp))
