@@ -17,6 +17,7 @@ from wagtail.admin.menu import MenuItem
 from analytics.models import Inquiry, InquiryStatus
 from content.models import SupplierPage
 from content.staff import is_platform_staff
+from content.templatetags.money import quantity
 
 PAGE_SIZE = 25
 
@@ -97,7 +98,7 @@ def reply_link(inquiry: Inquiry) -> str:
         "name": inquiry.contact_name,
         "material": inquiry.material.name,
         "spec": inquiry.spec,
-        "quantity": inquiry.quantity.normalize(),
+        "quantity": quantity(inquiry.quantity),
         "unit": inquiry.unit,
     }  # fmt: skip
     return f"mailto:{quote(inquiry.email)}?subject={quote(subject)}&body={quote(body)}"

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from analytics.models import Inquiry
+from content.templatetags.money import quantity
 
 
 def supplier_recipients(inquiry: Inquiry) -> list[str]:
@@ -31,7 +32,7 @@ def send_inquiry_notice(inquiry_id: int) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("New inquiry: %(material)s %(quantity)s %(unit)s from %(company)s") % {
             "material": inquiry.material.name,
-            "quantity": inquiry.quantity.normalize(),
+            "quantity": quantity(inquiry.quantity),
             "unit": inquiry.unit,
             "company": inquiry.company,
         }

@@ -19,7 +19,7 @@ from analytics.queries.engagement import ArticleRow, Kpi, overview
 from analytics.queries.params import DashboardInput
 from content.models import SupplierPage
 from content.share_links import public_url
-from content.templatetags.money import money
+from content.templatetags.money import money, quantity
 
 # The figures a supplier reads first, in this order (active reading time stays on the dashboard).
 HEADLINE = ("views", "visitors", "engaged_reads", "inquiries", "orders", "revenue")
@@ -142,8 +142,7 @@ def _context(summary: WeeklySummary) -> dict:
         "inquiries": [
             (
                 inquiry,
-                # format "f": Decimal("100.000").normalize() alone prints as 1E+2
-                format(inquiry.quantity.normalize(), "f"),
+                quantity(inquiry.quantity),
                 public_url(reverse("analytics_inquiry", args=[inquiry.pk])),
             )
             for inquiry in summary.inquiries

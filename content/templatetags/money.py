@@ -26,3 +26,18 @@ def money(value: object, currency: str = "CNY") -> str:
         return ""
     sign = CURRENCY_SIGNS.get(currency, f"{currency} ")
     return f"-{sign}{-amount:,.2f}" if amount < 0 else f"{sign}{amount:,.2f}"
+
+
+@register.filter
+def quantity(value: object) -> str:
+    """A stored quantity as typed: ``100.000`` → ``100``, ``2.500`` → ``2.5`` (never ``1E+2``,
+    which is what ``Decimal.normalize()`` prints for round hundreds)."""
+    if value is None or value == "" or isinstance(value, bool):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    if not number.is_finite():
+        return ""
+    return format(number.normalize(), "f")

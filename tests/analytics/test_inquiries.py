@@ -513,6 +513,23 @@ def test_the_supplier_and_only_the_supplier_is_emailed_after_commit(
     assert f"/admin/inquiries/{Inquiry.objects.get().pk}/" in message.body
 
 
+def test_a_round_quantity_reads_as_typed_in_the_email_the_thanks_and_the_inbox(
+    client, article, supplier_a, django_capture_on_commit_callbacks
+):
+    # Decimal("100.000").normalize() prints 1E+2: the buyer typed 100.
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, inquiry(page_id=article.pk, quantity="100"))
+    assert "黄芪 100 kg" in mail.outbox[0].subject
+    assert "100 kg" in mail.outbox[0].body
+    assert "1E+2" not in mail.outbox[0].subject + mail.outbox[0].body
+
+    client.force_login(supplier_a.user)
+    inbox = client.get("/admin/inquiries/").content.decode()
+    detail = client.get(f"/admin/inquiries/{Inquiry.objects.get().pk}/").content.decode()
+    assert "100 kg" in inbox and "100 kg" in detail
+    assert "1E+2" not in inbox + detail
+
+
 def test_a_duplicate_sends_no_second_email(client, article, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         post(client, inquiry(page_id=article.pk))
