@@ -245,8 +245,15 @@ def test_empty_states_say_what_to_do(staff_client, data):
     buyers = staff_client.get(f"{BUYERS}?start=2025-01-01&end=2025-01-31")
     cohorts = staff_client.get(f"{COHORTS}?start=2025-01-01&end=2025-01-31")
 
-    assert buyers.context["panels"][0].empty.startswith(gettext("No buyer company read"))
-    assert cohorts.context["panels"][0].empty.startswith(gettext("No buyer company made"))
+    assert buyers.context["panels"][0].empty == gettext(
+        "No buyer company read, inquired or ordered in this range and scope. Widen the date "
+        "range or clear a filter; a reader counts for a company once they send an inquiry or "
+        "their order names them."
+    )
+    assert cohorts.context["panels"][0].empty == gettext(
+        "No buyer company made its first engaged read in this range and scope. Choose a longer "
+        "range (90 or 365 days) or clear a filter; readers join a company once they inquire."
+    )
     assert _rows(buyers, "companies") == []
     assert _rows(cohorts, "cohorts") == [["2025-01", 0, 0, 0.0]]
 
