@@ -17,6 +17,7 @@ from analytics.dashboards.panels import (
     minutes,
 )
 from analytics.queries.engagement import Overview
+from content.templatetags.money import money
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,15 @@ class Card:
     value: float
     previous: float
     change: float | None
+
+    @property
+    def display(self) -> str:
+        """The card's figure as people read it: ¥68,000.00, 4,553, 2,716.7 (minutes)."""
+        if self.key == "revenue":
+            return money(self.value)
+        if isinstance(self.value, float) and not self.value.is_integer():
+            return f"{self.value:,.1f}"
+        return f"{self.value:,.0f}"
 
 
 def kpi_cards(result: Overview) -> list[Card]:

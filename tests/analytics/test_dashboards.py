@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext
 
 from analytics.dashboards.labels import channel_label
+from analytics.dashboards.overview import Card
 from analytics.models import DailyRollup, ShareToken
 from analytics.processing import process_day
 from analytics.queries.cache import VERSION_KEY, dashboard_version
@@ -472,3 +473,10 @@ def test_the_plotly_finder_finds_only_its_own_file():
     # serving took for a match and answered 500)
     assert finders.find("analytics/vendor/plotly.min.js").endswith("plotly.min.js")
     assert finders.find("css/no-such.css") is None
+
+
+def test_kpi_cards_read_as_people_write_figures():
+    assert Card("revenue", "归因收入", 68000.0, 0, None).display == "¥68,000.00"
+    assert Card("views", "浏览量", 4553, 177, 2472.3).display == "4,553"
+    assert Card("active_ms", "有效阅读时长", 2716.7, 98.5, 2658.1).display == "2,716.7"
+    assert Card("active_ms", "有效阅读时长", 12.0, 0.0, None).display == "12"
