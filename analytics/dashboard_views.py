@@ -18,7 +18,12 @@ from analytics.dashboards.overview import kpi_cards, overview_panels
 from analytics.dashboards.panels import Panel, Table
 from analytics.dashboards.returns import by_label, returns_panels
 from analytics.dashboards.search_demand import search_panels
-from analytics.queries.articles import ArticleOutOfScopeError, article_detail, article_table
+from analytics.queries.articles import (
+    SORTS,
+    ArticleOutOfScopeError,
+    article_detail,
+    article_table,
+)
 from analytics.queries.engagement import overview
 from analytics.queries.params import DashboardInput, InputError, parse_input
 from analytics.queries.reading_now import reading_now
@@ -28,7 +33,6 @@ from analytics.queries.search_demand import search_demand
 from content.models import ArticlePage
 
 FORMATS = ("", "html", "csv", "xlsx")
-SORTS = ("views", "visitors", "engaged_reads", "active_ms", "shares", "title")
 
 
 def _bad_request(field: str, message: str) -> HttpResponse:

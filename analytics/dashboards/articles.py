@@ -21,11 +21,23 @@ from analytics.templatetags.analytics_labels import share_method_label
 from content.models import ArticleKind
 
 SORTABLE = ("views", "visitors", "engaged_reads", "active_ms", "shares")
+CREDITED = ("inquiries", "orders", "revenue")
+
+
+def credited_columns() -> list[str]:
+    """Headers of the credited funnel steps (the linear model, as the overview's KPI)."""
+    return [_("Inquiries credited"), _("Orders credited"), _("Attributed revenue (CNY)")]
 
 
 def article_table_panel(result: ArticleTable) -> Panel:
     kinds = dict(ArticleKind.choices)
-    columns = [_("Article"), _("Supplier"), _("Kind"), *map(metric_label, SORTABLE)]
+    columns = [
+        _("Article"),
+        _("Supplier"),
+        _("Kind"),
+        *map(metric_label, SORTABLE),
+        *credited_columns(),
+    ]
     rows = [
         [
             a.title,
@@ -36,6 +48,9 @@ def article_table_panel(result: ArticleTable) -> Panel:
             a.engaged_reads,
             minutes(a.active_ms),
             a.shares,
+            round(a.inquiries, 2),
+            round(a.orders, 2),
+            round(a.revenue, 2),
         ]
         for a in result.lines
     ]
@@ -43,7 +58,7 @@ def article_table_panel(result: ArticleTable) -> Panel:
         _("Articles, page %(page)s of %(pages)s") % {"page": result.page, "pages": result.pages},
         columns,
         rows,
-        sort_keys=["title", "", "", *SORTABLE],
+        sort_keys=["title", "", "", *SORTABLE, *CREDITED],
     )
     figure = bar(
         [a.title for a in result.lines],
@@ -141,10 +156,69 @@ def share_chain_panel(result: ArticleDetail) -> Panel:
     return Panel("share-chain", _("Share chain"), table, figure, "" if rows else empty)
 
 
+def companies_panel(result: ArticleDetail) -> Panel:
+    """The buyer companies whose contacts read the article, most engaged reads first."""
+    rows = [[c.name, c.reads, c.contacts, c.last_read.isoformat()] for c in result.companies]
+    caption = _("Buyer companies that read this article: engaged reads by any of their contacts")
+    if result.reading_companies > len(result.companies):
+        caption = _("The %(shown)s buyer companies of %(all)s with the most engaged reads") % {
+            "shown": len(result.companies),
+            "all": result.reading_companies,
+        }
+    table = Table(
+        caption, [_("Company"), metric_label("engaged_reads"), _("Contacts who read"),
+                  _("Last engaged read")], rows,
+    )  # fmt: skip
+    figure = None
+    if rows:
+        figure = bar(
+            [c.name for c in result.companies],
+            [c.reads for c in result.companies],
+            name=metric_label("engaged_reads"),
+            horizontal=True,
+        )
+    empty = _(
+        "No buyer company read this article in this range. A reader counts for a company once "
+        "they send an inquiry or an order names them; widen the date range to look further back."
+    )
+    links = [reverse("analytics_dashboard_buyer", args=[c.account_id]) for c in result.companies]
+    return Panel("companies", _("Buyer companies"), table, figure, "" if rows else empty, links)
+
+
+def credited_panel(result: ArticleDetail) -> Panel:
+    """Each company's inquiries and orders in the range, as far as they are credited here."""
+    rows = [
+        [c.name, round(c.inquiries, 2), round(c.orders, 2), round(c.revenue, 2)]
+        for c in result.credited
+    ]
+    table = Table(
+        _("Inquiries and orders credited to this article by buyer company (linear model: every "
+          "read of the journey alike)"),
+        [_("Company"), *credited_columns()],
+        rows,
+    )  # fmt: skip
+    figure = None
+    if any(c.revenue for c in result.credited):
+        figure = bar(
+            [c.name for c in result.credited],
+            [round(c.revenue, 2) for c in result.credited],
+            name=_("Attributed revenue (CNY)"),
+            horizontal=True,
+        )
+    empty = _(
+        "No inquiry or order in this range is credited to this article yet. Credit is stored "
+        "as inquiries and orders arrive; Sourcing returns compares every model."
+    )
+    title = _("Inquiries and orders credited")
+    return Panel("credited", title, table, figure, "" if rows else empty)
+
+
 def article_detail_panels(result: ArticleDetail) -> list[Panel]:
     return [
         article_series_panel(result),
         scroll_panel(result),
         channels_panel(result),
         share_chain_panel(result),
+        companies_panel(result),
+        credited_panel(result),
     ]

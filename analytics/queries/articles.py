@@ -1,29 +1,46 @@
-"""Every article in scope with its engagement (sortable, paginated), and one article's detail:
-engagement over time, scroll depth, channels and its share chain."""
+"""Every article in scope with its funnel (sortable, paginated), and one article's detail:
+engagement over time, scroll depth, channels, its share chain, the buyer companies that read it
+and the inquiries and orders credited to it."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
-from analytics.days import days_between
-from analytics.models import DailyRollup, Dimension
+from analytics.days import days_between, local_day
+from analytics.models import Account, DailyRollup, Dimension, Inquiry, Order
 from analytics.queries.cache import cached
+from analytics.queries.conversions import KPI_MODEL
 from analytics.queries.params import DashboardInput
 from analytics.queries.scope import (
     article_rows,
     channel_mix,
     scoped_article_keys,
     scoped_articles,
+    scoped_company_reads,
+    scoped_credit,
     scoped_sessions,
 )
 from analytics.shares import Share, ShareTree, share_tree
 
-SORTS = ("title", "views", "visitors", "engaged_reads", "shares", "active_ms")
+SORTS = (
+    "title",
+    "views",
+    "visitors",
+    "engaged_reads",
+    "shares",
+    "active_ms",
+    "inquiries",
+    "orders",
+    "revenue",
+)
 PAGE_SIZE = 25
 # A popular article has thousands of shares; a sunburst and a table of more chains than this are
 # unreadable, and drawing them all took over a second per request (2,500 shares).
 SHARE_CHAINS = 100
+# The buyer companies listed on an article's page, most engaged first; the page says how many
+# there are in all.
+ARTICLE_COMPANIES = 50
 SCROLL = ("scroll_25", "scroll_50", "scroll_75", "scroll_100")
 TOTALS = ("views", "visitors", "engaged_reads", "active_ms", "shares", *SCROLL)
 
@@ -43,6 +60,11 @@ class ArticleLine:
     engaged_reads: int
     active_ms: int
     shares: int
+    # Stored credit under the KPI model (linear): fractions of inquiries and orders, and the
+    # orders' revenue in CNY, unrounded.
+    inquiries: float = 0.0
+    orders: float = 0.0
+    revenue: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -55,14 +77,41 @@ class ArticleTable:
     sort: str
 
 
+def _credit_sums(credit: QuerySet, key: str) -> dict[int, tuple[float, float, float]]:
+    """Per ``key`` (article or company): (inquiries, orders, revenue) credited under the KPI
+    model, the fractions and CNY unrounded."""
+    sums: dict[int, tuple[float, float, float]] = {}
+    rows = (
+        credit.filter(model=KPI_MODEL)
+        .values(key, "conversion_kind")
+        .annotate(share=Sum("credit"), value=Sum("value"))
+    )
+    for row in rows:
+        inquiries, orders, revenue = sums.get(row[key], (0.0, 0.0, 0.0))
+        if row["conversion_kind"] == "order":
+            orders, revenue = orders + row["share"], revenue + row["value"]
+        else:
+            inquiries += row["share"]
+        sums[row[key]] = (inquiries, orders, revenue)
+    return sums
+
+
 def _all_lines(inp: DashboardInput) -> list[ArticleLine]:
     keys = scoped_article_keys(inp)
     sums = {m: Sum(m) for m in ("views", "visitors", "engaged_reads", "active_ms", "shares")}
     totals = {r["key"]: r for r in article_rows(inp, keys).values("key").annotate(**sums)}
+    credit = _credit_sums(scoped_credit(inp), "article_id")
     empty = dict.fromkeys(sums, 0)
     articles = scoped_articles(inp).values_list("pk", "title", "kind", "supplier__title")
     return [
-        ArticleLine(pk, title, kind, supplier or "", *(totals.get(str(pk), empty)[m] for m in sums))
+        ArticleLine(
+            pk,
+            title,
+            kind,
+            supplier or "",
+            *(totals.get(str(pk), empty)[m] for m in sums),
+            *credit.get(pk, (0.0, 0.0, 0.0)),
+        )
         for pk, title, kind, supplier in articles
     ]
 
@@ -88,6 +137,28 @@ class ArticleDay:
 
 
 @dataclass(frozen=True)
+class CompanyReads:
+    """A buyer company's engaged reads of the article in the range (every contact's)."""
+
+    account_id: int
+    name: str
+    reads: int
+    contacts: int
+    last_read: date
+
+
+@dataclass(frozen=True)
+class CompanyCredit:
+    """What the KPI model credits to the article of one company's conversions in the range."""
+
+    account_id: int
+    name: str
+    inquiries: float
+    orders: float
+    revenue: float
+
+
+@dataclass(frozen=True)
 class ArticleDetail:
     inp: DashboardInput
     page_id: int
@@ -97,6 +168,9 @@ class ArticleDetail:
     channels: list[tuple[str, int]]  # (channel or "share", visits entering on the article)
     shares: ShareTree  # the SHARE_CHAINS largest chains only
     share_chains: int = 0  # chains (root shares) the article has in all
+    companies: list[CompanyReads] = field(default_factory=list)  # ARTICLE_COMPANIES at most
+    reading_companies: int = 0  # companies that read it in all
+    credited: list[CompanyCredit] = field(default_factory=list)
 
 
 def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
@@ -114,7 +188,69 @@ def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
     channels = [(key, visits) for key, visits, _ in channel_mix(sessions)]
     tree = share_tree(page_id)
     shown = _largest_chains(tree, SHARE_CHAINS)
-    return ArticleDetail(inp, page_id, title, series, totals, channels, shown, len(tree.roots))
+    reads, credited = _company_reads(inp, page_id), _company_credit(inp, page_id)
+    names = dict(
+        Account.objects.filter(
+            pk__in={r["account"] for r in reads[:ARTICLE_COMPANIES]} | credited.keys()
+        ).values_list("pk", "name")
+    )
+    companies = [
+        CompanyReads(
+            r["account"],
+            names.get(r["account"], ""),
+            r["reads"],
+            r["contacts"],
+            local_day(r["last"]),
+        )
+        for r in reads[:ARTICLE_COMPANIES]
+    ]
+    credit_lines = sorted(
+        (CompanyCredit(pk, names.get(pk, ""), *sums) for pk, sums in credited.items()),
+        key=lambda c: (-c.revenue, -c.orders, -c.inquiries, c.name),
+    )
+    return ArticleDetail(
+        inp,
+        page_id,
+        title,
+        series,
+        totals,
+        channels,
+        shown,
+        len(tree.roots),
+        companies,
+        len(reads),
+        credit_lines,
+    )
+
+
+def _company_reads(inp: DashboardInput, page_id: int) -> list[dict]:
+    """Companies' engaged reads of the article, most first (then the latest, then by id)."""
+    scope = replace(inp, material_id=None, kind="")  # the article is in scope already
+    return list(
+        scoped_company_reads(scope)
+        .filter(page_id=page_id)
+        .values("account")
+        .annotate(
+            reads=Count("pk"), contacts=Count("contact", distinct=True), last=Max("occurred_at")
+        )
+        .order_by("-reads", "-last", "account")
+    )
+
+
+def _company_credit(inp: DashboardInput, page_id: int) -> dict[int, tuple[float, float, float]]:
+    """Per company, what its conversions credit to the article. A supplier sees its own
+    inquiries and orders only: a company's order with another supplier also credits the reads
+    before it, and naming the company beside that revenue would tell of a competitor's sale."""
+    scope = replace(inp, material_id=None, kind="")
+    credit = scoped_credit(scope).filter(article_id=page_id)
+    if inp.supplier_id:
+        own_orders = Order.objects.filter(supplier_id=inp.supplier_id).values("pk")
+        own_inquiries = Inquiry.objects.filter(supplier_id=inp.supplier_id).values("pk")
+        credit = credit.filter(
+            Q(conversion_kind="order", conversion_id__in=own_orders)
+            | Q(conversion_kind="inquiry", conversion_id__in=own_inquiries)
+        )
+    return _credit_sums(credit, "account_id")
 
 
 def _chain_size(share: Share) -> int:

@@ -264,19 +264,21 @@ def _conversions(data: DashboardData, account: Account, materials: dict) -> None
 
 
 def _credit(data: DashboardData, account: Account) -> None:
-    """Stored linear credit of orders: Nov 4 order 12,000 split a1 7,200 (A) / b1 4,800 (B);
-    Oct 29 order 3,000 all to a1 (A). Another model's row must not count."""
+    """Stored linear credit of orders: A's Nov 4 order (DD-1) 12,000 split a1 7,200 (A) / b1
+    4,800 (B); 3,000 of B's Oct 29 order (DD-3) to a1 (A), a company's reads crediting another
+    supplier's article. Another model's row must not count."""
+    dd1, dd3 = (Order.objects.get(order_id=o).pk for o in ("DD-1", "DD-3"))
     rows = [
-        ("linear", data.a1.pk, data.supplier_a, "wechat", date(2026, 11, 4), 7200.0),
-        ("linear", data.b1.pk, data.supplier_b, "search", date(2026, 11, 4), 4800.0),
-        ("linear", data.a1.pk, data.supplier_a, "wechat", date(2026, 10, 29), 3000.0),
-        ("first_touch", data.a1.pk, data.supplier_a, "wechat", date(2026, 11, 4), 12000.0),
+        ("linear", dd1, data.a1.pk, data.supplier_a, "wechat", date(2026, 11, 4), 7200.0),
+        ("linear", dd1, data.b1.pk, data.supplier_b, "search", date(2026, 11, 4), 4800.0),
+        ("linear", dd3, data.a1.pk, data.supplier_a, "wechat", date(2026, 10, 29), 3000.0),
+        ("first_touch", dd1, data.a1.pk, data.supplier_a, "wechat", date(2026, 11, 4), 12000.0),
     ]
     AttributionCredit.objects.bulk_create(
         AttributionCredit(
             model=model,
             conversion_kind="order",
-            conversion_id=1,
+            conversion_id=order,
             account=account,
             contact_id=0,
             article_id=article,
@@ -287,7 +289,7 @@ def _credit(data: DashboardData, account: Account) -> None:
             credit=value / 12000,
             value=value,
         )
-        for model, article, supplier, channel, day, value in rows
+        for model, order, article, supplier, channel, day, value in rows
     )
 
 

@@ -353,3 +353,19 @@ def test_a_warm_cache_reads_only_the_page_names(staff_client, data, django_asser
 
 def test_w_has_no_reads_in_the_week(staff_client, data):
     assert W_NAME.encode() not in staff_client.get(f"{BUYERS}?{WEEK}").content
+
+
+def test_an_article_lists_the_buyer_companies_that_read_it(staff_client, data):
+    # A1 in the week: X's 张伟 read it engaged on Nov 2 (his Nov 6 read of 5 s does not count),
+    # Z's 赵敏 on Nov 1; W and Y read other articles. Most engaged reads first, then latest.
+    response = staff_client.get(f"/admin/analytics/articles/{data.articles.a1.pk}/?{WEEK}")
+
+    assert _rows(response, "companies") == [
+        [X_NAME, 1, 1, "2026-11-02"],
+        [Z_NAME, 1, 1, "2026-11-01"],
+    ]
+    panel = next(p for p in response.context["panels"] if p.slug == "companies")
+    assert panel.links == [
+        f"{BUYERS}{data.x.pk}/",
+        f"{BUYERS}{data.z.pk}/",
+    ]

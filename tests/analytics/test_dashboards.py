@@ -173,6 +173,30 @@ def test_articles_table_sorts_and_lists_every_article(staff_client, data):
         1,
         0.5,
         2,
+        0.0,
+        0.0,
+        0.0,
+    ]
+
+
+def test_articles_table_carries_the_credited_funnel_of_the_linear_model(staff_client, data):
+    # the Nov 4 order (12,000) is credited 7,200 to A1 and 4,800 to B1 (linear, 0.6 / 0.4);
+    # the Oct 29 order falls before the range, the first-touch row belongs to another model
+    rows = _panel_rows(staff_client.get(f"{ARTICLES}?{RANGE}&sort=-revenue"), "articles")
+
+    assert [(row[0], *row[-3:]) for row in rows] == [
+        (A1_TITLE, 0.0, 0.6, 7200.0),
+        (B1_TITLE, 0.0, 0.4, 4800.0),
+        (A2_TITLE, 0.0, 0.0, 0.0),
+    ]
+
+
+def test_a_supplier_sees_the_credit_of_its_own_articles_only(client_a, data):
+    rows = _panel_rows(client_a.get(f"{ARTICLES}?{RANGE}&sort=-revenue"), "articles")
+
+    assert [(row[0], *row[-3:]) for row in rows] == [
+        (A1_TITLE, 0.0, 0.6, 7200.0),
+        (A2_TITLE, 0.0, 0.0, 0.0),
     ]
 
 
@@ -197,6 +221,9 @@ def test_article_detail_numbers(client_a, data):
     assert _panel_rows(response, "share-chain") == [
         [1, _reader("sharer1"), share_method_label("wechat"), "2026-11-01", 1]
     ]
+    # the company has no contact whose reads were recorded, but its Nov 4 order credits A1
+    assert _panel_rows(response, "companies") == []
+    assert _panel_rows(response, "credited") == [[COMPANY, 0.0, 0.6, 7200.0]]
 
 
 def test_article_detail_draws_only_the_largest_share_chains(staff_client, data, monkeypatch):
@@ -335,7 +362,23 @@ def test_a_supplier_finds_nothing_of_another_supplier(client_a, data, path, expo
         book = openpyxl.load_workbook(io.BytesIO(body))
         body = repr([list(s.iter_rows(values_only=True)) for s in book]).encode()
     assert B1_TITLE.encode() not in body
-    assert COMPANY.encode() not in body
+    if path != "article-own":  # there the company is named beside A's own order (test below)
+        assert COMPANY.encode() not in body
+
+
+def test_an_article_lists_only_its_suppliers_own_conversions_by_company(
+    client, staff, supplier_a, data
+):
+    # B's Oct 29 order credits 3,000 to A1 (the company read it first): staff see it beside
+    # the company's name; A sees only its own Nov 4 order, not a competitor's sale.
+    url = f"{ARTICLES}{data.a1.pk}/?days=365"
+    client.force_login(staff)
+    staff_rows = _panel_rows(client.get(url), "credited")
+    client.force_login(supplier_a.user)
+    own_rows = _panel_rows(client.get(url), "credited")
+
+    assert staff_rows == [[COMPANY, 0.0, 0.85, 10200.0]]  # 0.6 + 3,000 / 12,000
+    assert own_rows == [[COMPANY, 0.0, 0.6, 7200.0]]
 
 
 @pytest.mark.parametrize("export", ["", "?format=csv", "?format=xlsx"], ids=["html", "csv", "xlsx"])
@@ -421,12 +464,12 @@ def test_queries_per_view_stay_fixed(
 # None of them grows with the data.
 QUERIES = {
     ("staff", "overview"): 24,
-    ("staff", "articles"): 10,
-    ("staff", "article"): 15,
+    ("staff", "articles"): 11,
+    ("staff", "article"): 18,
     ("staff", "search"): 13,
     ("supplier", "overview"): 30,
-    ("supplier", "articles"): 17,
-    ("supplier", "article"): 23,
+    ("supplier", "articles"): 18,
+    ("supplier", "article"): 26,
     ("supplier", "search"): 20,
 }
 
@@ -436,7 +479,7 @@ def test_a_warm_cache_answers_without_reading_the_rollups(
 ):
     staff_client.get(f"{ARTICLES}?{RANGE}")  # cold: fills the cache
 
-    with django_assert_num_queries(QUERIES[("staff", "articles")] - 2):  # rollups, articles
+    with django_assert_num_queries(QUERIES[("staff", "articles")] - 3):  # rollups, credit, articles
         response = staff_client.get(f"{ARTICLES}?{RANGE}&sort=title")
 
     assert [row[0] for row in _panel_rows(response, "articles")] == sorted(

@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from wagtail.users.models import UserProfile
 
 from analytics.dashboards.labels import channel_label
@@ -245,7 +246,7 @@ def test_an_empty_range_says_what_to_do(staff_client, data):
     panels = {p.slug: p for p in response.context["panels"]}
     assert panels["attribution"].table.rows == []
     assert "attribution --rebuild" in panels["attribution"].empty
-    assert "Content costs" in panels["roi"].empty
+    assert gettext("Content costs") in panels["roi"].empty  # where to enter them
     assert panels["time-to-convert"].table.rows == []
 
 
