@@ -118,6 +118,8 @@ def rebuild(progress: Callable[[int], None] | None = None, workers: int = 1) -> 
         pk for pk in SearchDocument.objects.values_list("page_id", flat=True) if pk not in live
     ]
     remove_pages(stale)
+    for engine in write_engines():
+        engine.prune()
     return total
 
 

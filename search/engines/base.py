@@ -109,3 +109,7 @@ class SearchEngine(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Remove every document."""
+
+    def prune(self) -> None:  # noqa: B027 - optional hook: most engines keep nothing apart
+        """After a rebuild: drop whatever the engine keeps apart from its documents for a
+        document that is gone."""

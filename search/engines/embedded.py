@@ -84,6 +84,9 @@ class EmbeddedEngine(SearchEngine):
         SearchDocument.objects.all().delete()
         mark_index_changed()
 
+    def prune(self) -> None:
+        self.text.prune()
+
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         key = normalize(prefix).replace(" ", "")
         if not key:
@@ -302,6 +305,12 @@ class SqliteText:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
+    def prune(self) -> None:
+        """Text rows whose document went without the engine (a cascade from a deleted page, a
+        flushed test database): unreachable by a search, but rows a rebuild must not keep."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM search_fts WHERE rowid NOT IN (SELECT page_id FROM {DOC})")
+
     @contextmanager
     def counting(self, cursor: CursorWrapper) -> Iterator[None]:
         """Counting needs no settings on SQLite."""
@@ -355,6 +364,9 @@ class PostgresText:
 
     def clear(self) -> None:
         """The vector is a column of the documents table."""
+
+    def prune(self) -> None:
+        """Nothing is kept apart from the documents."""
 
     @contextmanager
     def counting(self, cursor: CursorWrapper) -> Iterator[None]:
