@@ -63,6 +63,42 @@ def series_panel(result: Overview) -> Panel:
     return engagement_series_panel(result.series, ("views", "visitors", "engaged_reads"))
 
 
+FUNNEL = ("views", "engaged_reads", "inquiries", "orders")
+
+
+def _percent(part: float, whole: float) -> float | str:
+    return round(100 * part / whole, 1) if whole else ""
+
+
+def funnel_panel(result: Overview) -> Panel:
+    """Views → engaged reads → inquiries → orders in the range, each step's share of the step
+    before and of the views (inquiries and orders as the key figures count them)."""
+    values = {k.key: k.value for k in result.kpis}
+    steps = [(metric_label(key), values.get(key, 0)) for key in FUNNEL]
+    rows = [
+        [label, value, _percent(value, steps[i - 1][1]) if i else "", _percent(value, steps[0][1])]
+        for i, (label, value) in enumerate(steps)
+    ]
+    table = Table(
+        _("From views to orders: each step and its share of the step before and of the views"),
+        [_("Step"), _("Count"), _("Of the step before (%)"), _("Of views (%)")],
+        rows,
+    )
+    figure = None
+    if steps[0][1]:
+        figure = layout(
+            go.Figure(
+                go.Funnel(
+                    y=[label for label, _value in steps],
+                    x=[value for _label, value in steps],
+                    textinfo="value+percent initial",
+                )
+            ),
+            height=280,
+        )
+    return Panel("funnel", _("Funnel"), table, figure, "" if steps[0][1] else empty_message())
+
+
 def channel_panel(result: Overview) -> Panel:
     labels = [channel_label(c.channel) for c in result.channels]
     figure = go.Figure(
@@ -127,6 +163,7 @@ def overview_panels(result: Overview) -> list[Panel]:
     panels = [
         kpi_panel(result),
         series_panel(result),
+        funnel_panel(result),
         channel_panel(result),
         top_articles_panel(result),
     ]

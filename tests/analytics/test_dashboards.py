@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils.translation import gettext
 
-from analytics.dashboards.labels import channel_label
+from analytics.dashboards.labels import channel_label, metric_label
 from analytics.dashboards.overview import Card
 from analytics.models import DailyRollup, ShareToken
 from analytics.processing import process_day
@@ -87,6 +87,29 @@ def test_overview_of_a_supplier_reads_its_own_rollups(client_a, data):
         "orders": (1, 0, None),  # the paid Nov 4 order; the refunded one does not count
         "revenue": (Decimal("7200.00"), Decimal("3000.00"), 140.0),  # A's articles only
     }
+
+
+def test_overview_funnel_from_views_to_orders(staff_client, data):
+    response = staff_client.get(f"{OVERVIEW}?{RANGE}")
+
+    # 30 views, 12 engaged reads, 2 inquiries, 1 order (the key figures above)
+    assert _panel_rows(response, "funnel") == [
+        [metric_label("views"), 30, "", 100.0],
+        [metric_label("engaged_reads"), 12, 40.0, 40.0],  # 12 / 30
+        [metric_label("inquiries"), 2, 16.7, 6.7],  # 2 / 12, 2 / 30
+        [metric_label("orders"), 1, 50.0, 3.3],  # 1 / 2, 1 / 30
+    ]
+
+
+def test_a_suppliers_funnel_counts_its_own(client_a, data):
+    response = client_a.get(f"{OVERVIEW}?{RANGE}")
+
+    assert [row[1:] for row in _panel_rows(response, "funnel")] == [
+        [17, "", 100.0],
+        [8, 47.1, 47.1],
+        [2, 25.0, 11.8],
+        [1, 50.0, 5.9],
+    ]
 
 
 def test_overview_series_channel_mix_and_top_lists(staff_client, data):
@@ -503,7 +526,7 @@ def test_every_table_is_captioned_with_header_scopes(staff_client, data):
     html = staff_client.get(f"{OVERVIEW}?{RANGE}").content.decode()
 
     tables = html.count('<div class="analytics-table"><table class="listing">\n  <caption>')
-    assert tables == 6  # kpis, series, channels, top articles, companies, reading now
+    assert tables == 7  # kpis, series, funnel, channels, top articles, companies, reading now
     assert 'scope="col"' in html
     assert 'scope="row"' in html
 

@@ -85,8 +85,10 @@ def test_staff_see_every_dashboard_drawn(live_server, browser, data, site):
 
     assert home_cards == 7  # views, readers, engaged reads, time, inquiries, orders, revenue
     assert all(drawn[view] and all(n > 0 for n in drawn[view]) for view in drawn), drawn
-    assert len(drawn["overview"]) == 4  # series, channels, top articles, companies
-    assert len(drawn["article"]) == 3  # B1: series, scroll, channels; nobody shared it
+    assert len(drawn["overview"]) == 5  # series, funnel, channels, top articles, companies
+    # B1: series, scroll, channels and the order credited to it; nobody shared it, and no
+    # company's contact read it
+    assert len(drawn["article"]) == 4
     assert errors == []
     page.close()
 
@@ -111,7 +113,7 @@ def test_a_supplier_changes_range_and_filter_and_exports_what_it_sees(
     _screenshot(page, "dashboard-supplier-7-days")
 
     assert all(drawn[view] and all(n > 0 for n in drawn[view]) for view in drawn), drawn
-    assert len(drawn["article"]) == 4  # A1: series, scroll, channels and its share chain
+    assert len(drawn["article"]) == 5  # A1: series, scroll, channels, share chain, credit
     assert filtered
     assert all(n > 0 for n in filtered)
     assert top == [["当归切片加工工艺", "3", "2", "1", "2"]]
