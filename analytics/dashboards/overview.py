@@ -91,7 +91,8 @@ def funnel_panel(result: Overview) -> Panel:
                 go.Funnel(
                     y=[label for label, _value in steps],
                     x=[value for _label, value in steps],
-                    textinfo="value+percent initial",
+                    # two decimals: a few inquiries of thousands of views must not read 0 %
+                    texttemplate="%{value}<br>%{percentInitial:.2%}",
                 )
             ),
             height=280,
