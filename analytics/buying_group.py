@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 
-from analytics.models import Account, EventType, Inquiry, Order, RawEvent, Visitor
+from analytics.models import Account, CompanyRead, EventType, Inquiry, Order, RawEvent, Visitor
 from analytics.orders import order_revenue
 from content.models import ArticlePage
 
@@ -77,11 +77,15 @@ def is_engaged(active_ms: int, scroll_pct: int) -> bool:
 
 
 def first_touches(account_ids: Iterable[int], until: datetime) -> dict[int, datetime]:
-    """Each company's first engaged read (any contact) before ``until``."""
-    first: dict[int, datetime] = {}
-    for read in engaged_reads(account_ids, until):
-        first.setdefault(read.account_id, read.at)
-    return first
+    """Each company's first engaged read (any contact, any page) before ``until``, from the
+    daily ``CompanyRead`` rollup (one grouped query, whatever the companies' history)."""
+    rows = (
+        CompanyRead.objects.filter(account_id__in=list(account_ids), first_at__lt=until)
+        .values("account_id")
+        .annotate(first=Min("first_at"))
+        .values_list("account_id", "first")
+    )
+    return dict(rows)
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Daily rollups: one day's pageviews and what followed them, per article, supplier, material,
-channel and buyer company, computed by the database in one INSERT … SELECT … GROUP BY.
+channel and buyer company, computed by the database in one INSERT … SELECT … GROUP BY; and the
+day's engaged reads of each buyer company per contact, page and channel (``CompanyRead``).
 
 A day is always recomputed whole (or, after an identity change, whole for the companies it
 touched), deleting and inserting in one transaction, so re-running gives identical rows.
@@ -13,7 +14,7 @@ from django.db import connection, transaction
 
 from analytics.days import day_bounds
 from analytics.dialect import day_value, moment, prepare_rollup, table
-from analytics.models import Contact, DailyRollup, Dimension, RawEvent, Visitor
+from analytics.models import CompanyRead, Contact, DailyRollup, Dimension, RawEvent, Visitor
 from content.models import ArticlePage, MaterialPage, SupplierPage
 
 # Follow-up events (engagement, scroll, share, download, click) count on their pageview's day;
@@ -96,6 +97,34 @@ FROM keyed
 GROUP BY dimension, k"""
 
 
+# Only browsers linked to a company's contact are read, so this costs a fraction of the rollup.
+COMPANY_READS = """
+INSERT INTO {company_read} (day, account_id, contact_id, page_id, channel, reads, first_at, last_at)
+WITH linked AS MATERIALIZED (
+    SELECT vi.visitor_id, c.id AS contact_id, c.account_id
+    FROM {visitor} vi JOIN {contact} c ON c.id = vi.contact_id
+    WHERE c.account_id IS NOT NULL {account_filter}
+),
+follow AS MATERIALIZED (
+    SELECT f.pageview_id,
+           MAX(CASE WHEN f.engaged_ms > 0 THEN f.engaged_ms ELSE 0 END) AS active_ms,
+           MAX(CASE WHEN f.scroll_pct > 0 THEN f.scroll_pct ELSE 0 END) AS scroll
+    FROM {raw} f JOIN linked l ON l.visitor_id = f.visitor_id
+    WHERE f.occurred_at >= %(start)s AND f.occurred_at < %(until)s
+      AND f.type <> 'pageview' AND f.pageview_id IS NOT NULL
+    GROUP BY f.pageview_id
+)
+SELECT %(day)s, l.account_id, l.contact_id, pv.page_id, pv.channel, COUNT(*),
+       MIN(pv.occurred_at), MAX(pv.occurred_at)
+FROM {raw} pv
+JOIN linked l ON l.visitor_id = pv.visitor_id
+JOIN follow f ON f.pageview_id = pv.event_id
+WHERE pv.type = 'pageview' AND pv.occurred_at >= %(start)s AND pv.occurred_at < %(end)s
+  AND pv.page_id IS NOT NULL
+  AND (f.active_ms >= %(engaged_ms)s OR f.scroll >= %(engaged_pct)s)
+GROUP BY l.account_id, l.contact_id, pv.page_id, pv.channel"""
+
+
 def _names() -> dict[str, str]:
     return {
         "raw": table(RawEvent),
@@ -106,6 +135,7 @@ def _names() -> dict[str, str]:
         "visitor": table(Visitor),
         "contact": table(Contact),
         "rollup": table(DailyRollup),
+        "company_read": table(CompanyRead),
     }
 
 
@@ -132,13 +162,9 @@ def rollup_statement(accounts: Collection[int] | None = None) -> str:
     return f"INSERT INTO {names['rollup']} ({columns}) WITH {views}, keyed AS ({keyed}) {select}"
 
 
-def rollup_day(day: date, accounts: Collection[int] | None = None) -> int:
-    """Replace the day's rollup rows (or only those of ``accounts``) with fresh ones; returns
-    how many rows were written."""
-    if accounts is not None and not accounts:
-        return 0
+def _params(day: date) -> dict:
     start, end = day_bounds(day)
-    params = {
+    return {
         "day": day_value(day),
         "start": moment(start),
         "end": moment(end),
@@ -146,11 +172,39 @@ def rollup_day(day: date, accounts: Collection[int] | None = None) -> int:
         "engaged_ms": settings.ANALYTICS_ENGAGED_SECONDS * 1000,
         "engaged_pct": settings.ANALYTICS_ENGAGED_SCROLL_PCT,
     }
+
+
+def rollup_day(day: date, accounts: Collection[int] | None = None) -> int:
+    """Replace the day's rollup rows (or only those of ``accounts``) with fresh ones, and the
+    day's company reads with them; returns how many rollup rows were written."""
+    if accounts is not None and not accounts:
+        return 0
     stale = DailyRollup.objects.filter(day=day)
     if accounts is not None:
         stale = stale.filter(dimension=Dimension.ACCOUNT, key__in=[str(a) for a in accounts])
     with transaction.atomic(), connection.cursor() as cursor:
         prepare_rollup(cursor)
         stale.delete()
-        cursor.execute(rollup_statement(accounts), params)
+        cursor.execute(rollup_statement(accounts), _params(day))
+        written = cursor.rowcount
+        rollup_company_reads(day, accounts)
+        return written
+
+
+def rollup_company_reads(day: date, accounts: Collection[int] | None = None) -> int:
+    """Replace the day's ``CompanyRead`` rows (or only those of ``accounts``); returns how many
+    were written."""
+    if accounts is not None and not accounts:
+        return 0
+    stale = CompanyRead.objects.filter(day=day)
+    account_filter = ""
+    if accounts is not None:
+        stale = stale.filter(account_id__in=list(accounts))
+        ids = ", ".join(str(int(a)) for a in accounts)  # ints only: safe to inline
+        account_filter = f"AND c.account_id IN ({ids})"
+    with transaction.atomic(), connection.cursor() as cursor:
+        stale.delete()
+        cursor.execute(
+            COMPANY_READS.format(account_filter=account_filter, **_names()), _params(day)
+        )
         return cursor.rowcount

@@ -14,6 +14,7 @@ from analytics.models.orders import (
 from analytics.models.reports import WeeklySummaryDelivery
 from analytics.models.returns import ContentCost, SupplierApiToken
 from analytics.models.rollups import (
+    CompanyRead,
     DailyRollup,
     Dimension,
     RetentionPurge,
@@ -26,6 +27,7 @@ __all__ = [
     "REVENUE_STATUSES",
     "Account",
     "AttributionCredit",
+    "CompanyRead",
     "Contact",
     "ContentCost",
     "DailyRollup",

@@ -86,6 +86,32 @@ class DailyRollup(models.Model):
         return f"{self.day} {self.dimension}:{self.key}"
 
 
+class CompanyRead(models.Model):
+    """One day of a buyer company's engaged reads of one page by one of its contacts through one
+    channel: what the buyer-company, cohort and article dashboards and the returns' first
+    touches sum, so none of them reads raw events. Rebuilt with the day's rollups (and, after an
+    identity change, for the companies it touched); kept when raw events are purged."""
+
+    day = models.DateField()
+    account_id = models.IntegerField()
+    contact_id = models.IntegerField()
+    page_id = models.IntegerField()
+    channel = models.CharField(max_length=12)
+    reads = models.IntegerField()  # engaged reads (DESIGN.md's definition)
+    first_at = models.DateTimeField()  # the first and the last of them
+    last_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "account_id"], name="companyread_day"),
+            models.Index(fields=["account_id", "day"], name="companyread_account"),
+            models.Index(fields=["page_id", "day"], name="companyread_page"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} company {self.account_id} page {self.page_id}: {self.reads}"
+
+
 class RollupMark(models.Model):
     """How far the periodic run has got: events received before ``received_through`` have had
     their days processed. One row; the next run processes only the days of events received

@@ -15,9 +15,9 @@ from analytics.queries.params import DashboardInput
 from analytics.queries.scope import (
     article_rows,
     channel_mix,
+    company_reads,
     scoped_article_keys,
     scoped_articles,
-    scoped_company_reads,
     scoped_credit,
     scoped_sessions,
 )
@@ -191,13 +191,13 @@ def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
     reads, credited = _company_reads(inp, page_id), _company_credit(inp, page_id)
     names = dict(
         Account.objects.filter(
-            pk__in={r["account"] for r in reads[:ARTICLE_COMPANIES]} | credited.keys()
+            pk__in={r["account_id"] for r in reads[:ARTICLE_COMPANIES]} | credited.keys()
         ).values_list("pk", "name")
     )
     companies = [
         CompanyReads(
-            r["account"],
-            names.get(r["account"], ""),
+            r["account_id"],
+            names.get(r["account_id"], ""),
             r["reads"],
             r["contacts"],
             local_day(r["last"]),
@@ -227,13 +227,13 @@ def _company_reads(inp: DashboardInput, page_id: int) -> list[dict]:
     """Companies' engaged reads of the article, most first (then the latest, then by id)."""
     scope = replace(inp, material_id=None, kind="")  # the article is in scope already
     return list(
-        scoped_company_reads(scope)
+        company_reads(scope)
         .filter(page_id=page_id)
-        .values("account")
+        .values("account_id")
         .annotate(
-            reads=Count("pk"), contacts=Count("contact", distinct=True), last=Max("occurred_at")
+            reads=Sum("reads"), contacts=Count("contact_id", distinct=True), last=Max("last_at")
         )
-        .order_by("-reads", "-last", "account")
+        .order_by("-reads", "-last", "account_id")
     )
 
 

@@ -5,13 +5,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 
 from analytics.days import local_day
 from analytics.models import Account, Contact
 from analytics.queries.cache import cached
 from analytics.queries.params import DashboardInput
 from analytics.queries.scope import (
+    company_reads,
     scoped_company_inquiries,
     scoped_company_orders,
     scoped_company_reads,
@@ -97,14 +98,14 @@ def _counts(queryset) -> dict[int, int]:
 
 def _all_lines(inp: DashboardInput) -> list[CompanyLine]:
     reads = {
-        row["account"]: row
-        for row in scoped_company_reads(inp)
-        .values("account")
+        row["account_id"]: row
+        for row in company_reads(inp)
+        .values("account_id")
         .annotate(
-            reads=Count("pk"),
-            contacts=Count("contact", distinct=True),
+            reads=Sum("reads"),
+            contacts=Count("contact_id", distinct=True),
             articles=Count("page_id", distinct=True),
-            last=Max("occurred_at"),
+            last=Max("last_at"),
         )
     }
     inquiries = _counts(scoped_company_inquiries(inp))
@@ -180,7 +181,7 @@ def _in_scope(inp: DashboardInput, account_id: int) -> bool:
     """Whether the company read, inquired or ordered in the supplier's scope in the range."""
     scope = replace(inp, material_id=None, kind="", channel="")
     return (
-        scoped_company_reads(scope, account_id).exists()
+        company_reads(scope, account_id).exists()
         or scoped_company_inquiries(scope).filter(account_id=account_id).exists()
         or scoped_company_orders(scope).filter(account_id=account_id).exists()
     )

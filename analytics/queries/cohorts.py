@@ -11,9 +11,9 @@ from analytics.days import local_day
 from analytics.queries.cache import cached
 from analytics.queries.params import DashboardInput
 from analytics.queries.scope import (
+    company_reads,
     scoped_company_inquiries,
     scoped_company_orders,
-    scoped_company_reads,
 )
 
 COHORT_RULES = """A company's first touch is its earliest engaged read of an article in scope
@@ -56,10 +56,10 @@ def months_between(first: date, last: date) -> int:
 
 def _first_touches(inp: DashboardInput) -> dict[int, datetime]:
     rows = (
-        scoped_company_reads(inp, from_start=False)
-        .values("account")
-        .annotate(first=Min("occurred_at"))
-        .values_list("account", "first")
+        company_reads(inp, from_start=False)
+        .values("account_id")
+        .annotate(first=Min("first_at"))
+        .values_list("account_id", "first")
     )
     return {
         account: first

@@ -9,6 +9,7 @@ from analytics.days import day_bounds
 from analytics.models import (
     REVENUE_STATUSES,
     AttributionCredit,
+    CompanyRead,
     DailyRollup,
     Dimension,
     EventType,
@@ -118,18 +119,38 @@ def _range(inp: DashboardInput, field: str, *, from_start: bool = True) -> Q:
     return Q(**bounds)
 
 
+def company_reads(
+    inp: DashboardInput, account_id: int | None = None, *, from_start: bool = True
+) -> QuerySet:
+    """Buyer companies' engaged reads of in-scope articles up to the end of the range (from its
+    start unless ``from_start`` is False: first touches look back), from the daily
+    ``CompanyRead`` rollup: rows of ``account_id``, ``contact_id``, ``page_id``, ``channel``,
+    ``reads``, ``first_at``, ``last_at`` per day. A supplier's scope keeps its own articles;
+    the channel filter keeps reads that came through it."""
+    reads = CompanyRead.objects.filter(
+        day__lte=inp.end, page_id__in=scoped_articles(inp).values("pk")
+    )
+    if from_start:
+        reads = reads.filter(day__gte=inp.start)
+    if account_id is not None:
+        reads = reads.filter(account_id=account_id)
+    if inp.channel:
+        reads = reads.filter(channel=inp.channel)
+    return reads
+
+
 def scoped_company_reads(
     inp: DashboardInput, account_id: int | None = None, *, from_start: bool = True
 ) -> QuerySet:
-    """Engaged reads of in-scope articles by known contacts of buyer companies, up to the end
-    of the range (from its start unless ``from_start`` is False: first touches look back),
-    as rows of ``account``, ``contact``, ``page_id``, ``occurred_at``, ``channel``.
+    """Each engaged read of in-scope articles by known contacts of buyer companies, up to the
+    end of the range (from its start unless ``from_start`` is False), as rows of ``account``,
+    ``contact``, ``page_id``, ``occurred_at``, ``channel``: one company's timeline, which
+    shows every read at its time. Aggregates read ``company_reads`` (the daily rollup).
 
-    No rollup keeps a company's reads per article and contact, so this reads the narrowest
-    table that has them: pageviews of browsers linked to a company's contact (``RawEvent``,
-    through its ``(visitor_id, occurred_at)`` index), each judged engaged by its follow-ups'
-    largest active time and scroll (DESIGN.md's rule, as the rollups apply it). A supplier's
-    scope keeps its own articles only; the channel filter keeps reads that came through it.
+    Pageviews of browsers linked to a company's contact (``RawEvent``, through its
+    ``(visitor_id, occurred_at)`` index), each judged engaged by its follow-ups' largest active
+    time and scroll (DESIGN.md's rule, as the rollups apply it). A supplier's scope keeps its
+    own articles only; the channel filter keeps reads that came through it.
     """
     linked = Visitor.objects.filter(contact__account__isnull=False)
     if account_id is not None:

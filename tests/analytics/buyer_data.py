@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from analytics.models import Account, Contact, EventType, Inquiry, Order, RawEvent, Visitor
 from tests.analytics.dashboard_data import DashboardData, build_dashboard_data
+from tests.analytics.helpers import roll_company_reads
 
 WEEK = "start=2026-11-01&end=2026-11-07"
 QUARTER = "start=2026-09-01&end=2026-11-30"
@@ -142,4 +143,5 @@ def build_buyer_data(supplier_a, supplier_b, materials) -> BuyerData:
     _inquiry(y, wang, sb, materials["三七"], at(11, 1))
     _order("DD-Y1", y, wang, sb, materials["三七"], at(11, 7, 15))
     _inquiry(z, zhao, sa, materials["黄芪"], at(10, 15))
+    roll_company_reads()
     return BuyerData(data, x, y, z, w)

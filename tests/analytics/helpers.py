@@ -39,3 +39,14 @@ def post(client: Client, body: Any, *, agent: str = CHROME, raw: bool = False, *
     return client.post(
         "/collect", data, content_type="text/plain", HTTP_USER_AGENT=agent, **headers
     )
+
+
+def roll_company_reads() -> int:
+    """Build the ``CompanyRead`` rollup of every day that has pageviews, as the periodic run
+    does, without touching the other rollups (fixtures write those by hand)."""
+    from analytics.days import local_day
+    from analytics.models import RawEvent
+    from analytics.rollups import rollup_company_reads
+
+    moments = RawEvent.objects.filter(type="pageview").values_list("occurred_at", flat=True)
+    return sum(rollup_company_reads(day) for day in sorted({local_day(m) for m in moments}))

@@ -35,6 +35,7 @@ from analytics.models import (
     Visitor,
 )
 from content.models import ArticlePage
+from tests.analytics.helpers import roll_company_reads
 from tests.factories import ArticlePageFactory
 
 RETURNS_RANGE = "start=2026-11-01&end=2026-11-08"
@@ -131,4 +132,5 @@ def build_returns_data(supplier_a, supplier_b, materials) -> ReturnsData:
         end=date(2026, 11, 30),
     )
     materialise_accounts([x.pk, y.pk])
+    roll_company_reads()
     return ReturnsData(a1, a2, b1, supplier_a.page.pk, supplier_b.page.pk, materials)

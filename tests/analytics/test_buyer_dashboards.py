@@ -8,11 +8,12 @@ from datetime import date
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
 from analytics.dashboards.buyers import STEP_LABELS
 from analytics.dashboards.labels import channel_label
-from analytics.models import Account
+from analytics.models import Account, CompanyRead, Contact
 from analytics.queries.buyers import engagement_score
 from analytics.queries.params import DashboardInput
 from tests.analytics.buyer_data import (
@@ -369,3 +370,43 @@ def test_an_article_lists_the_buyer_companies_that_read_it(staff_client, data):
         f"{BUYERS}{data.x.pk}/",
         f"{BUYERS}{data.z.pk}/",
     ]
+
+
+def test_the_company_read_rollup_counts_each_companys_engaged_reads_per_day(data):
+    rows = sorted(
+        (
+            r.day.isoformat(),
+            r.account_id,
+            r.page_id,
+            r.reads,
+            localtime(r.first_at).hour,
+            localtime(r.last_at).hour,
+        )
+        for r in CompanyRead.objects.all()
+    )
+    a1, a2, b1 = data.articles.a1.pk, data.articles.a2.pk, data.articles.b1.pk
+
+    # X's 5-second read of A1 on Nov 6 is not engaged; Y read B1 twice on Nov 7 (10:00, 11:00)
+    assert rows == sorted(
+        [
+            ("2026-09-10", data.z.pk, a1, 1, 10, 10),
+            ("2026-11-01", data.z.pk, a1, 1, 10, 10),
+            ("2026-11-02", data.x.pk, a1, 1, 10, 10),
+            ("2026-11-03", data.x.pk, a2, 1, 10, 10),
+            ("2026-11-05", data.x.pk, b1, 1, 10, 10),
+            ("2026-11-07", data.y.pk, b1, 2, 10, 11),
+            ("2026-11-20", data.w.pk, a2, 1, 10, 10),
+        ]
+    )
+
+
+def test_an_identity_change_moves_a_contacts_reads_to_its_new_company(data):
+    from analytics.processing import reroll_accounts
+
+    contact = Contact.objects.get(name="李娜")  # X's reader of A2 on Nov 3
+    contact.account = data.w
+    contact.save()
+    reroll_accounts(date(2026, 11, 3), [data.x.pk, data.w.pk])
+
+    moved = CompanyRead.objects.get(day=date(2026, 11, 3))
+    assert (moved.account_id, moved.page_id, moved.reads) == (data.w.pk, data.articles.a2.pk, 1)

@@ -33,6 +33,7 @@ from analytics.returns import (
     sourcing_returns,
     stored_order_credits,
 )
+from tests.analytics.helpers import roll_company_reads
 from tests.factories import ArticlePageFactory
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -140,6 +141,7 @@ def world(supplier_a, supplier_b, materials) -> World:
         "o4": _order(i4, b, sanqi, y, y1, "99999", "paid", at(21)),
     }
     materialise_accounts([x.pk, y.pk])  # the stored credit the API's attributed revenue sums
+    roll_company_reads()  # the first touches the medians start from
     return World(art1, art2, art3, x, y, {"i1": i1, "i2": i2, "i3": i3, "i4": i4}, orders)
 
 

@@ -340,11 +340,11 @@ def test_queries_stay_fixed(client, staff, supplier_a, data, who, django_assert_
 
 
 # Session, user, permissions, the admin menu and the filter bar as on the other dashboards (8 for
-# staff; a supplier's scope and its inquiry and order menu items add 6); then the data (10): the
+# staff; a supplier's scope and its inquiry and order menu items add 6); then the data (8): the
 # credit sums (1), the articles in scope and their materials (2), content costs (1), the waits
-# (inquiries, orders, their inquiries' pages, the companies' browsers, their pageviews and
-# follow-ups: 6); labels by article are the scope's titles (0). None grows with the data.
-QUERIES = {"staff": 18, "supplier": 24}
+# (inquiries, orders, their inquiries' pages, the companies' first reads from the CompanyRead
+# rollup: 4); labels by article are the scope's titles (0). None grows with the data.
+QUERIES = {"staff": 16, "supplier": 22}
 
 
 def test_a_warm_cache_reads_no_credit(staff_client, data, django_assert_num_queries):
