@@ -350,7 +350,7 @@ QUERIES = {"staff": 16, "supplier": 22}
 def test_a_warm_cache_reads_no_credit(staff_client, data, django_assert_num_queries):
     staff_client.get(f"{URL}?{RETURNS_RANGE}")
 
-    with django_assert_num_queries(QUERIES["staff"] - 10):  # everything but the page's own
+    with django_assert_num_queries(QUERIES["staff"] - 8):  # everything but the page's own
         response = staff_client.get(f"{URL}?{RETURNS_RANGE}")
 
     assert _rows(response, "attribution")[0][0] == B1_TITLE
