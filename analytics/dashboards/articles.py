@@ -191,12 +191,16 @@ def credited_panel(result: ArticleDetail) -> Panel:
         [c.name, round(c.inquiries, 2), round(c.orders, 2), round(c.revenue, 2)]
         for c in result.credited
     ]
-    table = Table(
-        _("Inquiries and orders credited to this article by buyer company (linear model: every "
-          "read of the journey alike)"),
-        [_("Company"), *credited_columns()],
-        rows,
-    )  # fmt: skip
+    caption = _(
+        "Inquiries and orders credited to this article by buyer company (linear model: every "
+        "read of the journey alike)"
+    )
+    if result.credited_companies > len(result.credited):
+        caption = _("The %(shown)s buyer companies of %(all)s whose conversions credit this "
+                    "article the most revenue (linear model)") % {
+            "shown": len(result.credited), "all": result.credited_companies,
+        }  # fmt: skip
+    table = Table(caption, [_("Company"), *credited_columns()], rows)
     figure = None
     if any(c.revenue for c in result.credited):
         figure = bar(

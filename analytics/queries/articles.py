@@ -38,8 +38,8 @@ PAGE_SIZE = 25
 # A popular article has thousands of shares; a sunburst and a table of more chains than this are
 # unreadable, and drawing them all took over a second per request (2,500 shares).
 SHARE_CHAINS = 100
-# The buyer companies listed on an article's page, most engaged first; the page says how many
-# there are in all.
+# The buyer companies listed on an article's page (most engaged first; most revenue credited
+# first); the page says how many there are in all. A popular article's year has thousands.
 ARTICLE_COMPANIES = 50
 SCROLL = ("scroll_25", "scroll_50", "scroll_75", "scroll_100")
 TOTALS = ("views", "visitors", "engaged_reads", "active_ms", "shares", *SCROLL)
@@ -170,7 +170,8 @@ class ArticleDetail:
     share_chains: int = 0  # chains (root shares) the article has in all
     companies: list[CompanyReads] = field(default_factory=list)  # ARTICLE_COMPANIES at most
     reading_companies: int = 0  # companies that read it in all
-    credited: list[CompanyCredit] = field(default_factory=list)
+    credited: list[CompanyCredit] = field(default_factory=list)  # ARTICLE_COMPANIES at most
+    credited_companies: int = 0  # companies whose conversions credit it, in all
 
 
 def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
@@ -189,9 +190,11 @@ def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
     tree = share_tree(page_id)
     shown = _largest_chains(tree, SHARE_CHAINS)
     reads, credited = _company_reads(inp, page_id), _company_credit(inp, page_id)
+    ranked = sorted(credited.items(), key=lambda item: (-item[1][2], -item[1][1], -item[1][0]))
+    ranked = ranked[:ARTICLE_COMPANIES]
     names = dict(
         Account.objects.filter(
-            pk__in={r["account_id"] for r in reads[:ARTICLE_COMPANIES]} | credited.keys()
+            pk__in={r["account_id"] for r in reads[:ARTICLE_COMPANIES]} | {pk for pk, _ in ranked}
         ).values_list("pk", "name")
     )
     companies = [
@@ -205,7 +208,7 @@ def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
         for r in reads[:ARTICLE_COMPANIES]
     ]
     credit_lines = sorted(
-        (CompanyCredit(pk, names.get(pk, ""), *sums) for pk, sums in credited.items()),
+        (CompanyCredit(pk, names.get(pk, ""), *sums) for pk, sums in ranked),
         key=lambda c: (-c.revenue, -c.orders, -c.inquiries, c.name),
     )
     return ArticleDetail(
@@ -220,6 +223,7 @@ def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
         companies,
         len(reads),
         credit_lines,
+        len(credited),
     )
 
 
