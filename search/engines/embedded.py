@@ -267,14 +267,14 @@ class PostgresText:
     """A weighted ``tsvector`` column (A title … D body) with a GIN index; ``ts_rank_cd``."""
 
     vendor = "postgresql"
-    # The column and its value from the four token fields, in the document row's upsert:
-    # an UPDATE after it wrote every row (and its GIN entries) a second time.
+    # The column and its value from the row's four token columns, in the document row's
+    # upsert: an UPDATE after it wrote every row (and its GIN entries) a second time.
     vector = (
         "search_vector",
-        "setweight(to_tsvector('simple', %s), 'A')"
-        " || setweight(to_tsvector('simple', %s), 'B')"
-        " || setweight(to_tsvector('simple', %s), 'C')"
-        " || setweight(to_tsvector('simple', %s), 'D')",
+        "setweight(to_tsvector('simple', r.title_tokens), 'A')"
+        " || setweight(to_tsvector('simple', r.material_tokens), 'B')"
+        " || setweight(to_tsvector('simple', r.meta_tokens), 'C')"
+        " || setweight(to_tsvector('simple', r.body_tokens), 'D')",
     )
 
     def write(self, documents: list[IndexDocument]) -> None:

@@ -6,10 +6,13 @@ row, each waited for (more than half of the write on PostgreSQL). Here each tabl
 multi-row statements a batch, values prepared once per column kind.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+import datetime as dt
+import json
+from collections.abc import Sequence
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Field
 from django.utils import timezone
 
 from search.analysis import CJK_RUN, to_pinyin
@@ -22,6 +25,8 @@ SUGGESTION = SearchSuggestion._meta.db_table
 # (column, field) of every stored document column, in the table's order; ``indexed_at`` is the
 # write's time, the others are the IndexDocument attribute of the field's name.
 COLUMNS = [(f.column, f) for f in SearchDocument._meta.concrete_fields]
+FACET_FIELDS = [SearchFacet._meta.get_field(name) for name in ("document", "name", "value")]
+SUGGESTION_FIELDS = [SearchSuggestion._meta.get_field(name) for name in ("document", "key", "term")]
 PREPARED = ("JSONField", "DateField", "DateTimeField")  # values the backend adapts
 ROWS_PER_STATEMENT = 500  # bounded statement size where parameters are not the limit
 
@@ -30,47 +35,25 @@ def upsert_documents(
     cursor: CursorWrapper, documents: Sequence[IndexDocument], vector: tuple[str, str] | None
 ) -> None:
     """Insert or update each document's row (by page id). ``vector``, if given, is a column
-    and its SQL expression over the four token fields (PostgreSQL's ``tsvector``), written
-    with the row so it is not written twice."""
+    and its SQL expression over the token columns (PostgreSQL's ``tsvector``), written with
+    the row so it is not written twice."""
     quote = connection.ops.quote_name
-    columns = [quote(column) for column, _ in COLUMNS]
-    marks = ["%s"] * len(COLUMNS)
-    if vector:
-        columns.append(quote(vector[0]))
-        marks.append(vector[1])
+    fields = [field for _, field in COLUMNS]
     now = timezone.now()
-    getters = [_getter(field, now) for _, field in COLUMNS]
-    rows = []
-    for document in documents:
-        row = [get(document) for get in getters]
-        if vector:
-            row += [
-                document.title_tokens,
-                document.material_tokens,
-                document.meta_tokens,
-                document.body_tokens,
-            ]
-        rows.append(row)
+    rows = [
+        [now if f.attname == "indexed_at" else getattr(d, f.attname) for f in fields]
+        for d in documents
+    ]
+    columns = [quote(field.column) for field in fields] + ([quote(vector[0])] if vector else [])
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != quote("page_id"))
     _insert(
         cursor,
-        f"INSERT INTO {DOC} ({', '.join(columns)}) VALUES",
-        f"({', '.join(marks)})",
+        DOC,
+        fields,
         rows,
-        f"ON CONFLICT ({quote('page_id')}) DO UPDATE SET {updates}",
+        computed=vector,
+        tail=f"ON CONFLICT ({quote('page_id')}) DO UPDATE SET {updates}",
     )
-
-
-def _getter(field, now) -> Callable[[IndexDocument], object]:
-    """How a row takes this field's value from a document, adapted for the database."""
-    if field.attname == "indexed_at":
-        value = field.get_db_prep_save(now, connection)
-        return lambda document: value
-    if field.get_internal_type() in PREPARED:
-        name, prepare = field.attname, field.get_db_prep_save
-        return lambda document: prepare(getattr(document, name), connection)
-    name = field.attname
-    return lambda document: getattr(document, name)
 
 
 def replace_facets_and_suggestions(documents: Sequence[IndexDocument]) -> None:
@@ -93,15 +76,8 @@ def replace_facets_and_suggestions(documents: Sequence[IndexDocument]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FACET} WHERE document_id IN ({marks})", ids)
         cursor.execute(f"DELETE FROM {SUGGESTION} WHERE document_id IN ({marks})", ids)
-        _insert(
-            cursor, f"INSERT INTO {FACET} (document_id, name, value) VALUES", "(%s, %s, %s)", facets
-        )
-        _insert(
-            cursor,
-            f'INSERT INTO {SUGGESTION} (document_id, "key", term) VALUES',
-            "(%s, %s, %s)",
-            suggestions,
-        )
+        _insert(cursor, FACET, FACET_FIELDS, facets)
+        _insert(cursor, SUGGESTION, SUGGESTION_FIELDS, suggestions)
 
 
 def suggestion_keys(d: IndexDocument) -> list[tuple[str, str]]:
@@ -118,17 +94,73 @@ def suggestion_keys(d: IndexDocument) -> list[tuple[str, str]]:
 
 
 def _insert(
-    cursor: CursorWrapper, head: str, row: str, rows: Iterable[Sequence], tail: str = ""
+    cursor: CursorWrapper,
+    table: str,
+    fields: Sequence[Field],
+    rows: Sequence[Sequence],
+    *,
+    computed: tuple[str, str] | None = None,
+    tail: str = "",
 ) -> None:
-    """``head`` then as many ``row`` tuples a statement as the database's limit on bound
-    parameters allows (999 on SQLite), then ``tail``."""
-    rows = list(rows)
+    """INSERT ``rows`` (values of ``fields``, in order), then ``tail``; ``computed`` is one
+    more column and its SQL over the others' names (PostgreSQL only)."""
     if not rows:
         return
-    width = len(rows[0])
-    limit = connection.features.max_query_params or ROWS_PER_STATEMENT * width
-    size = max(1, min(ROWS_PER_STATEMENT, limit // width))
+    if connection.vendor == "postgresql":
+        _insert_recordset(cursor, table, fields, rows, computed, tail)
+        return
+    if computed:
+        raise ValueError("a computed column needs PostgreSQL")
+    prepare = [
+        field.get_db_prep_save if field.get_internal_type() in PREPARED else None
+        for field in fields
+    ]
+    rows = [
+        [v if prep is None else prep(v, connection) for prep, v in zip(prepare, row, strict=True)]
+        for row in rows
+    ]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(ROWS_PER_STATEMENT, connection.features.max_query_params // len(fields)))
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
-        values = ", ".join([row] * len(chunk))
-        cursor.execute(f"{head} {values} {tail}", [value for each in chunk for value in each])
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(chunk))} {tail}",
+            [value for row in chunk for value in row],
+        )
+
+
+def _insert_recordset(
+    cursor: CursorWrapper,
+    table: str,
+    fields: Sequence[Field],
+    rows: Sequence[Sequence],
+    computed: tuple[str, str] | None,
+    tail: str,
+) -> None:
+    """All rows as one JSON parameter, read back by ``jsonb_to_recordset``. A statement with a
+    placeholder a value cost psycopg's client-side binding a Python-level split of the query
+    at every placeholder, and arrays (``UNNEST``) an escape per quote and backslash."""
+    quote = connection.ops.quote_name
+    names = [field.column for field in fields]
+    types = ", ".join(f"{quote(field.column)} {field.db_type(connection)}" for field in fields)
+    columns = [quote(name) for name in names]
+    selected = [f"r.{column}" for column in columns]
+    if computed:
+        columns.append(quote(computed[0]))
+        selected.append(computed[1])
+    payload = json.dumps(
+        [dict(zip(names, row, strict=True)) for row in rows], ensure_ascii=False, default=_json
+    )
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)}"
+        f" FROM jsonb_to_recordset(%s::jsonb) AS r({types}) {tail}",
+        [payload],
+    )
+
+
+def _json(value: object) -> str:
+    """Dates and times as ISO text, which PostgreSQL reads back into their columns."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
