@@ -136,17 +136,18 @@ def reference_suggestion_keys(document: IndexDocument) -> list[tuple[str, str]]:
 def reference_index(documents: list[IndexDocument]) -> None:
     """The embedded engine's write as it was: ORM deletes (which fetch every row first) and
     ``bulk_create`` of facet and suggestion instances."""
-    from search.engines.embedded import UPDATE_FIELDS, EmbeddedEngine, _row
+    from search.engines.embedded import EmbeddedEngine
     from search.engines.result_cache import mark_index_changed
     from search.models import SearchDocument, SearchFacet, SearchSuggestion
 
     ids, text = [d.page_id for d in documents], EmbeddedEngine().text
+    fields = [f.name for f in SearchDocument._meta.concrete_fields if not f.primary_key]
     with transaction.atomic():
         SearchDocument.objects.bulk_create(
             [_row(d) for d in documents],
             update_conflicts=True,
             unique_fields=["page_id"],
-            update_fields=UPDATE_FIELDS,
+            update_fields=fields,
         )
         SearchFacet.objects.filter(document_id__in=ids).delete()
         SearchSuggestion.objects.filter(document_id__in=ids).delete()
@@ -162,8 +163,60 @@ def reference_index(documents: list[IndexDocument]) -> None:
             for d in documents
             for key, term in reference_suggestion_keys(d)
         )
-        text.write(documents)
+        if text.vector:
+            _write_vectors(documents)
+        else:
+            text.write(documents)
         mark_index_changed()
+
+
+def _row(d: IndexDocument):
+    """The document's model instance, as ``bulk_create`` wrote it."""
+    from search.models import SearchDocument
+
+    return SearchDocument(**{f: getattr(d, f) for f in ROW_FIELDS})
+
+
+ROW_FIELDS = (
+    "page_id",
+    "external_id",
+    "title",
+    "summary",
+    "body_text",
+    "url",
+    "kind",
+    "supplier",
+    "supplier_id",
+    "verified",
+    "materials",
+    "origin",
+    "grade",
+    "tags",
+    "published_at",
+    "title_tokens",
+    "material_tokens",
+    "meta_tokens",
+    "body_tokens",
+)
+
+
+def _write_vectors(documents: list[IndexDocument]) -> None:
+    """PostgreSQL's weighted vector, set on each row after the upsert, a statement a row."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE search_searchdocument SET search_vector = "
+            "setweight(to_tsvector('simple', %s), 'A')"
+            " || setweight(to_tsvector('simple', %s), 'B')"
+            " || setweight(to_tsvector('simple', %s), 'C')"
+            " || setweight(to_tsvector('simple', %s), 'D')"
+            " WHERE page_id = %s",
+            [
+                (d.title_tokens, d.material_tokens, d.meta_tokens, d.body_tokens, d.page_id)
+                for d in documents
+            ],
+        )
 
 
 def reference_rebuild(batch_size: int = 200) -> int:

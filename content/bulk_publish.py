@@ -25,6 +25,7 @@ from wagtail.log_actions import get_active_log_context
 from wagtail.models import COMMENTS_RELATION_NAME, Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.signals import page_published
 
+from content.bulk_rows import insert_rows
 from content.commit_hooks import coalesced_on_commit
 from content.models import ArticlePage, ArticleTag, Material
 
@@ -98,24 +99,13 @@ def _place_in_tree(pages: list[ArticlePage]) -> None:
 
 
 def _insert_pages(pages: list[ArticlePage]) -> None:
-    """One multi-row INSERT into each table of the page's model chain (Page, then ArticlePage):
-    Django's ``bulk_create`` refuses multi-table models, its ``_insert`` underneath does not."""
+    """Multi-row INSERTs into each table of the page's model chain (Page, then ArticlePage):
+    Django's ``bulk_create`` refuses multi-table models."""
     page_fields = [f for f in Page._meta.local_concrete_fields if not f.primary_key]
-    size = _batch_size(len(page_fields))
-    for start in range(0, len(pages), size):
-        chunk = pages[start : start + size]
-        returned = Page._base_manager._insert(
-            chunk,
-            fields=page_fields,
-            returning_fields=Page._meta.db_returning_fields,
-        )
-        for page, (pk,) in zip(chunk, returned, strict=True):
-            page.id = page.page_ptr_id = pk
-            page._state.adding, page._state.db = False, connection.alias
-    article_fields = list(ArticlePage._meta.local_concrete_fields)
-    size = _batch_size(len(article_fields))
-    for start in range(0, len(pages), size):
-        ArticlePage._base_manager._insert(pages[start : start + size], fields=article_fields)
+    insert_rows(Page, pages, page_fields, returning=True)
+    for page in pages:
+        page.page_ptr_id = page.id
+    insert_rows(ArticlePage, pages, list(ArticlePage._meta.local_concrete_fields))
 
 
 def _insert_relations(articles: Sequence[NewArticle]) -> None:
@@ -174,7 +164,9 @@ def _insert_revisions(pages: list[ArticlePage], now: dt.datetime) -> list[Revisi
                 object_str=str(page),
             )
         )
-    return Revision.objects.bulk_create(revisions, batch_size=_batch_size(8))
+    fields = [f for f in Revision._meta.concrete_fields if not f.primary_key]
+    insert_rows(Revision, revisions, fields, returning=True)
+    return revisions
 
 
 def _point_at_revisions(pages: list[ArticlePage], revisions: list[Revision]) -> None:
@@ -239,4 +231,5 @@ def _insert_log_entries(
         }
         entries.append(PageLogEntry(action="wagtail.create", **common))
         entries.append(PageLogEntry(action="wagtail.publish", revision=revision, **common))
-    PageLogEntry.objects.bulk_create(entries, batch_size=_batch_size(11))
+    fields = [f for f in PageLogEntry._meta.concrete_fields if not f.primary_key]
+    insert_rows(PageLogEntry, entries, fields)

@@ -5,7 +5,7 @@ from html import unescape
 
 from django.utils.html import strip_tags
 
-from content.models import ArticlePage
+from content.models import ArticlePage, Material
 from search.analysis import Analyzer, get_analyzer, normalize, to_pinyin
 from search.engines.base import IndexDocument
 
@@ -73,13 +73,21 @@ def tag_names(page: ArticlePage) -> list[str]:
     return [item.tag.name for item in sorted(page.tagged_items.all(), key=lambda item: item.pk)]
 
 
-def build_document(page: ArticlePage, analyzer: Analyzer | None = None) -> IndexDocument:
-    """Analyse one live article into an ``IndexDocument``."""
+def build_document(
+    page: ArticlePage,
+    analyzer: Analyzer | None = None,
+    *,
+    materials: list[Material] | None = None,
+    tags: list[str] | None = None,
+) -> IndexDocument:
+    """Analyse one live article into an ``IndexDocument``; ``materials`` and ``tags``, when
+    a batch has read them, instead of the page's own (``page.materials.all()``'s order, tag
+    names by the through rows' ids)."""
     analyzer = analyzer or get_analyzer()
-    materials = list(page.materials.all())
+    materials = list(page.materials.all()) if materials is None else materials
     supplier = page.supplier
     text = body_text(page)
-    tags = tag_names(page)
+    tags = tag_names(page) if tags is None else tags
     meta = " ".join([page.origin, page.grade, " ".join(tags), supplier.title if supplier else ""])
     # Aliases too: a buyer typing 北 is on the way to 北芪 (黄芪's trade name), and searching
     # 北芪 finds the 黄芪 articles; without them a one-character prefix often finds nothing.

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from search.analysis import CJK_RUN, normalize, to_pinyin
+from search.analysis import normalize
 from search.engines.base import (
     FACET_NAMES,
     EngineHit,
@@ -22,6 +22,7 @@ from search.engines.base import (
     IndexDocument,
     SearchEngine,
 )
+from search.engines.embedded_rows import replace_facets_and_suggestions, upsert_documents
 from search.engines.result_cache import (
     cached_result,
     keep_result,
@@ -42,9 +43,7 @@ VERIFIED_BOOST = 0.10
 RECENCY_BOOST = 0.15  # at most, for today's articles, fading to 0 over RECENCY_DAYS
 RECENCY_DAYS = 730
 DOC = SearchDocument._meta.db_table
-UPDATE_FIELDS = [f.name for f in SearchDocument._meta.concrete_fields if not f.primary_key]
 FACET = SearchFacet._meta.db_table
-SUGGESTION = SearchSuggestion._meta.db_table
 
 
 class EmbeddedEngine(SearchEngine):
@@ -55,17 +54,15 @@ class EmbeddedEngine(SearchEngine):
         self.name = f"embedded-{self.text.vendor}"
 
     def index(self, documents: list[IndexDocument]) -> None:
+        # One row per page: a multi-row upsert may not touch a row twice.
+        documents = list({d.page_id: d for d in documents}.values())
         ids = [d.page_id for d in documents]
         with transaction.atomic():
             # Upsert rather than delete + insert, so two tasks indexing the same page at once
             # (a double publish, a reindex racing a publish) both succeed.
-            SearchDocument.objects.bulk_create(
-                [_row(d) for d in documents],
-                update_conflicts=True,
-                unique_fields=["page_id"],
-                update_fields=UPDATE_FIELDS,
-            )
-            _replace_facets_and_suggestions(documents)
+            with connection.cursor() as cursor:
+                upsert_documents(cursor, documents, self.text.vector)
+            replace_facets_and_suggestions(documents)
             self.text.delete(ids)
             self.text.write(documents)
             mark_index_changed()
@@ -136,71 +133,6 @@ class EmbeddedEngine(SearchEngine):
             )
             ranked = _boost(cursor.fetchall(), query.groups)
         return total, ranked, facets, approximate
-
-
-def _row(d: IndexDocument) -> SearchDocument:
-    return SearchDocument(
-        page_id=d.page_id,
-        external_id=d.external_id,
-        title=d.title,
-        summary=d.summary,
-        body_text=d.body_text,
-        url=d.url,
-        kind=d.kind,
-        supplier=d.supplier,
-        supplier_id=d.supplier_id,
-        verified=d.verified,
-        materials=d.materials,
-        origin=d.origin,
-        grade=d.grade,
-        tags=d.tags,
-        published_at=d.published_at,
-        title_tokens=d.title_tokens,
-        material_tokens=d.material_tokens,
-        meta_tokens=d.meta_tokens,
-        body_tokens=d.body_tokens,
-    )
-
-
-def _replace_facets_and_suggestions(documents: list[IndexDocument]) -> None:
-    """Plain SQL, not the ORM: a queryset ``delete()`` fetched every row to delete (Wagtail
-    listens to every model's deletes, which rules out Django's fast path) and ``bulk_create``
-    built a model instance per row, together about a third of an index build."""
-    ids = [d.page_id for d in documents]
-    if not ids:
-        return
-    marks = ",".join(["%s"] * len(ids))
-    facets = [
-        (d.page_id, name, value[:255])
-        for d in documents
-        for name, values in d.facets.items()
-        for value in values
-    ]
-    suggestions = [
-        (d.page_id, key[:255], term[:255]) for d in documents for key, term in _suggestion_keys(d)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FACET} WHERE document_id IN ({marks})", ids)
-        cursor.execute(f"DELETE FROM {SUGGESTION} WHERE document_id IN ({marks})", ids)
-        cursor.executemany(
-            f"INSERT INTO {FACET} (document_id, name, value) VALUES (%s, %s, %s)", facets
-        )
-        cursor.executemany(
-            f'INSERT INTO {SUGGESTION} (document_id, "key", term) VALUES (%s, %s, %s)', suggestions
-        )
-
-
-def _suggestion_keys(d: IndexDocument) -> list[tuple[str, str]]:
-    """(key, term) pairs: each Chinese term under itself and under its pinyin."""
-    pairs = []
-    for term in d.suggest_terms:
-        pairs.append((term.replace(" ", ""), term))
-        if CJK_RUN.search(term):
-            full, initials = to_pinyin(term)
-            pairs.append((full, term))
-            if len(term) <= 6:  # initials only for names: "hq" for 黄芪, not for whole titles
-                pairs.append((initials, term))
-    return list(dict.fromkeys(p for p in pairs if p[0]))
 
 
 def _filters(filters: dict[str, str]) -> tuple[str, list]:
@@ -282,6 +214,7 @@ class SqliteText:
     """FTS5 table ``search_fts`` keyed by page id; bm25 with per-column weights."""
 
     vendor = "sqlite"
+    vector = None  # the text lives in its own table, written by ``write``
 
     def write(self, documents: list[IndexDocument]) -> None:
         with connection.cursor() as cursor:
@@ -343,21 +276,18 @@ class PostgresText:
     """A weighted ``tsvector`` column (A title … D body) with a GIN index; ``ts_rank_cd``."""
 
     vendor = "postgresql"
+    # The column and its value from the row's four token columns, in the document row's
+    # upsert: an UPDATE after it wrote every row (and its GIN entries) a second time.
+    vector = (
+        "search_vector",
+        "setweight(to_tsvector('simple', r.title_tokens), 'A')"
+        " || setweight(to_tsvector('simple', r.material_tokens), 'B')"
+        " || setweight(to_tsvector('simple', r.meta_tokens), 'C')"
+        " || setweight(to_tsvector('simple', r.body_tokens), 'D')",
+    )
 
     def write(self, documents: list[IndexDocument]) -> None:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {DOC} SET search_vector = "
-                "setweight(to_tsvector('simple', %s), 'A')"
-                " || setweight(to_tsvector('simple', %s), 'B')"
-                " || setweight(to_tsvector('simple', %s), 'C')"
-                " || setweight(to_tsvector('simple', %s), 'D')"
-                " WHERE page_id = %s",
-                [
-                    (d.title_tokens, d.material_tokens, d.meta_tokens, d.body_tokens, d.page_id)
-                    for d in documents
-                ],
-            )
+        """The vector is written with its document's row (``vector``)."""
 
     def delete(self, page_ids: list[int]) -> None:
         """Rows go with their SearchDocument; nothing separate to remove."""
