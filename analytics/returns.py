@@ -23,7 +23,6 @@ from analytics.models import (
     Inquiry,
     Order,
 )
-from analytics.orders import order_revenue
 from content.models import ArticlePage, Material, SupplierPage
 
 BY = ("article", "supplier", "material")
@@ -227,24 +226,30 @@ def _add_conversions(query: ReturnsQuery, index: ArticleIndex, row) -> None:
             "pk", "page_id", "supplier_id", "material_id", "account_id", "created_at"
         )
     )
-    order_list = list(orders.order_by("ordered_at", "pk"))
-    pages = _inquiry_pages(order_list)
-    accounts = {r[4] for r in inquiry_rows if r[4]} | {o.account_id for o in order_list}
+    # Plain rows, not models: a year of a busy platform is tens of thousands of orders.
+    order_rows = list(
+        orders.with_revenue()
+        .order_by("ordered_at", "pk")
+        .values_list(
+            "inquiry_id_ref", "supplier_id", "material_id", "account_id", "ordered_at", "revenue"
+        )
+    )
+    # Only per-article keys need the page an order's inquiry came from.
+    pages = _inquiry_pages([r[0] for r in order_rows]) if query.by == "article" else {}
+    accounts = {r[4] for r in inquiry_rows if r[4]} | {r[3] for r in order_rows}
     touches = first_touches(accounts, end)
     waits: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
     for _pk, page, supplier, material, account, at in inquiry_rows:
         for key in _keys(query.by, index, page, supplier, material):
             row(key).inquiries += 1
             _wait(waits[key][0], touches.get(account), at)
-    for order in order_list:
-        page = pages.get(order.inquiry_id_ref)
-        revenue = order_revenue(order)
-        for key in _keys(query.by, index, page, order.supplier_id, order.material_id):
+    for ref, supplier, material, account, ordered_at, revenue in order_rows:
+        for key in _keys(query.by, index, pages.get(ref), supplier, material):
             target = row(key)
             target.revenue += revenue
             if revenue:
                 target.orders += 1
-                _wait(waits[key][1], touches.get(order.account_id), order.ordered_at)
+                _wait(waits[key][1], touches.get(account), ordered_at)
             else:
                 target.lost_orders += 1
     for key, (to_inquiry, to_order) in waits.items():
@@ -253,10 +258,10 @@ def _add_conversions(query: ReturnsQuery, index: ArticleIndex, row) -> None:
         rows_key.days_to_order = _median_days(to_order)
 
 
-def _inquiry_pages(orders: list[Order]) -> dict[str, int | None]:
+def _inquiry_pages(refs: list[str]) -> dict[str, int | None]:
     """The page each order's inquiry was sent from (one query, whenever the inquiry came)."""
-    refs = {int(o.inquiry_id_ref) for o in orders if o.inquiry_id_ref.isdigit()}
-    rows = Inquiry.objects.filter(pk__in=refs).values_list("pk", "page_id")
+    ids = {int(ref) for ref in refs if ref.isdigit()}
+    rows = Inquiry.objects.filter(pk__in=ids).values_list("pk", "page_id")
     return {str(pk): page for pk, page in rows}
 
 
