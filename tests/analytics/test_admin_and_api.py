@@ -2,19 +2,12 @@
 
 from datetime import date
 
-import pytest
-from django.contrib.auth import get_user_model
 from freezegun import freeze_time
 
 from analytics.models import FilteredHit
 from analytics.processing import process_day
 from tests.analytics.helpers import event, post, reading
 from tests.factories import ArticlePageFactory
-
-
-@pytest.fixture
-def staff(site):
-    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456")
 
 
 def _on(page, events: list[dict]) -> list[dict]:

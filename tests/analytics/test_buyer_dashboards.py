@@ -7,7 +7,6 @@ from datetime import date
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
@@ -35,17 +34,6 @@ YEAR = "start=2026-01-01&end=2026-12-31"
 @pytest.fixture
 def data(supplier_a, supplier_b, materials):
     return build_buyer_data(supplier_a, supplier_b, materials)
-
-
-@pytest.fixture
-def staff(site):
-    return get_user_model().objects.create_superuser("staff", "staff@example.com", "x")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def _rows(response, slug: str) -> list[list]:

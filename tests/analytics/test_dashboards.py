@@ -37,17 +37,6 @@ def data(supplier_a, supplier_b, materials):
     return build_dashboard_data(supplier_a, supplier_b, materials)
 
 
-@pytest.fixture
-def staff(site):
-    return get_user_model().objects.create_superuser("staff", "staff@example.com", "x")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def _panel_rows(response, slug: str) -> list[list]:
     panel = next(p for p in response.context["panels"] if p.slug == slug)
     return panel.table.rows

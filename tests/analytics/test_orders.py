@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
@@ -50,11 +49,6 @@ def order(supplier_a, materials) -> dict:
         "inquiry_id": 17,
         "status": "paid",
     }
-
-
-@pytest.fixture
-def staff(site):
-    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456")
 
 
 def deliver(client: Client, body: dict | bytes, *, ts: int | None = None, **headers):

@@ -9,7 +9,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from analytics.api_tokens import hash_token, issue_token, revoke_token
 from analytics.buying_group import buying_group
@@ -307,11 +306,6 @@ def test_x_buying_group_lists_both_contacts(world):
 
 # --- the API ----------------------------------------------------------------------------------
 URL = "/api/v1/analytics/returns/?start=2026-05-01&end=2026-05-31&model=last_touch"
-
-
-@pytest.fixture
-def staff(site):
-    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456")
 
 
 def _keys(response) -> list[str]:

@@ -7,7 +7,6 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 from wagtail.users.models import UserProfile
 
@@ -30,17 +29,6 @@ X_ORDER, Y_ORDER = 48_000, 15_000
 @pytest.fixture
 def data(supplier_a, supplier_b, materials):
     return build_returns_data(supplier_a, supplier_b, materials)
-
-
-@pytest.fixture
-def staff(site):
-    return get_user_model().objects.create_superuser("staff", "staff@example.com", "x")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def _rows(response, slug: str) -> list[list]:
