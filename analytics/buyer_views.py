@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from analytics.dashboard_views import _bad_request, _respond, dashboard
+from analytics.dashboard_views import _respond, dashboard, paginate, sort_and_page
 from analytics.dashboards.buyers import company_panels, company_table_panel, score_rules_panel
 from analytics.dashboards.cohorts import cohort_panels
 from analytics.dashboards.filters import query_string
@@ -39,36 +39,19 @@ def _score_note() -> str:
     )
 
 
-def _toggled(current: str, key: str) -> str:
-    """Clicking the sorted column again reverses it; a new column sorts largest first."""
-    return key if current == f"-{key}" else f"-{key}"
-
-
 @dashboard
 def buyers_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
-    sort = request.GET.get("sort", "-score")
-    if sort.removeprefix("-") not in SORTS:
-        return _bad_request("sort", _("must be one of %(sorts)s") % {"sorts": ", ".join(SORTS)})
-    page = request.GET.get("page", "1")
-    if not page.isdigit() or len(page) > 6:
-        return _bad_request("page", _("must be a whole number"))
-    result = company_table(inp, sort, int(page))
+    sort, page = sort_and_page(request, SORTS, "-score")
+    result = company_table(inp, sort, page)
     panel = company_table_panel(result)
-    panel.table.header_links = [
-        query_string(request, sort=_toggled(sort, key), page="") if key else ""
-        for key in panel.table.sort_keys
-    ]
     keep = query_string(request, sort="", page="")  # a company's timeline keeps the filters
     panel.links = [link + keep for link in panel.links]
-    pager = {
-        "panel": "companies",
-        "label": _("Page %(page)s of %(pages)s (%(total)s companies)")
-        % {"page": result.page, "pages": result.pages, "total": result.total},
-        "previous": query_string(request, page=str(result.page - 1)) if result.page > 1 else "",
-        "next": query_string(request, page=str(result.page + 1))
-        if result.page < result.pages
-        else "",
+    label = _("Page %(page)s of %(pages)s (%(total)s companies)") % {
+        "page": result.page,
+        "pages": result.pages,
+        "total": result.total,
     }
+    pager = paginate(request, panel, sort, result, label)
     context = {
         "title": _("Buyer companies"),
         "pager": pager,

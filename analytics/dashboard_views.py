@@ -49,11 +49,40 @@ def dashboard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return _bad_request("format", _("must be csv or xlsx"))
         try:
             inp = parse_input(request.GET, request.user)
+            return view(request, inp, *args, **kwargs)
         except InputError as exc:
             return _bad_request(exc.field, exc.message)
-        return view(request, inp, *args, **kwargs)
 
     return wrapped
+
+
+def sort_and_page(request: HttpRequest, sorts: tuple[str, ...], default: str) -> tuple[str, int]:
+    """The sort (a field of ``sorts``, ``-`` for descending) and page a paginated table was
+    asked for; InputError (a 400 naming the field) when either is not one."""
+    sort = request.GET.get("sort", default)
+    if sort.removeprefix("-") not in sorts:
+        raise InputError("sort", _("must be one of %(sorts)s") % {"sorts": ", ".join(sorts)})
+    page = request.GET.get("page", "1")
+    if not page.isdigit() or len(page) > 6:
+        raise InputError("page", _("must be a whole number"))
+    return sort, int(page)
+
+
+def paginate(request: HttpRequest, panel: Panel, sort: str, result, label: str) -> dict:
+    """Point the panel's column headers at their sort (the current one reversed) and answer
+    the pager of ``result`` (its ``page`` and ``pages``), both keeping the other parameters."""
+    panel.table.header_links = [
+        query_string(request, sort=_toggled(sort, key), page="") if key else ""
+        for key in panel.table.sort_keys
+    ]
+    page, pages = result.page, result.pages
+    return {
+        "panel": panel.slug,
+        "page": page,
+        "label": label,
+        "previous": query_string(request, page=str(page - 1)) if page > 1 else "",
+        "next": query_string(request, page=str(page + 1)) if page < pages else "",
+    }
 
 
 def _respond(
@@ -111,28 +140,15 @@ def overview_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
 
 @dashboard
 def articles_view(request: HttpRequest, inp: DashboardInput) -> HttpResponse:
-    sort = request.GET.get("sort", "-views")
-    if sort.removeprefix("-") not in SORTS:
-        return _bad_request("sort", _("must be one of %(sorts)s") % {"sorts": ", ".join(SORTS)})
-    page = request.GET.get("page", "1")
-    if not page.isdigit() or len(page) > 6:
-        return _bad_request("page", _("must be a whole number"))
-    result = article_table(inp, sort, int(page))
+    sort, page = sort_and_page(request, SORTS, "-views")
+    result = article_table(inp, sort, page)
     panel = article_table_panel(result)
-    panel.table.header_links = [
-        query_string(request, sort=_toggled(sort, key), page="") if key else ""
-        for key in panel.table.sort_keys
-    ]
-    pager = {
+    label = _("Page %(page)s of %(pages)s (%(total)s articles)") % {
         "page": result.page,
         "pages": result.pages,
         "total": result.total,
-        "previous": query_string(request, page=str(result.page - 1)) if result.page > 1 else "",
-        "next": query_string(request, page=str(result.page + 1))
-        if result.page < result.pages
-        else "",
     }
-    context = {"title": _("Articles"), "pager": pager}
+    context = {"title": _("Articles"), "pager": paginate(request, panel, sort, result, label)}
     return _respond(request, inp, "articles", [panel], context)
 
 
