@@ -125,64 +125,62 @@ def attribution_panel(result: SourcingReturns) -> Panel:
     return Panel("attribution", title, table, figure, "" if table.rows else empty)
 
 
-def _comparison(result: SourcingReturns, models: tuple, field: str) -> tuple[list, go.Figure]:
+def _comparison_panel(
+    result: SourcingReturns,
+    slug: str,
+    models: tuple,
+    field: str,
+    text: dict[str, str],
+) -> Panel:
+    """Every model's ``field`` side by side per key: a grouped bar chart and its table.
+    ``text`` holds the panel's ``title``, the table's ``caption``, the ``axis`` title and what
+    to say when no model credits anything (``empty``)."""
     labels = _labels(result, result.rows)
     rows: list[CreditRow] = result.rows
     figure = go.Figure(
         [
-            go.Bar(
-                x=labels,
-                y=[getattr(r.models[m], field) for r in rows],
-                name=model_label(m),
-            )
+            go.Bar(x=labels, y=[getattr(r.models[m], field) for r in rows], name=model_label(m))
             for m in models
         ]
     )
     figure.update_layout(barmode="group")
-    table_rows = [
-        [label, *(getattr(r.models[m], field) for m in models)]
-        for label, r in zip(labels, rows, strict=True)
-    ]
-    return table_rows, layout(figure, height=380)
+    figure.update_yaxes(title_text=text["axis"])
+    table = Table(
+        text["caption"],
+        [by_label(result.inp.by), *map(model_label, models)],
+        [
+            [label, *(getattr(r.models[m], field) for m in models)]
+            for label, r in zip(labels, rows, strict=True)
+        ],
+    )
+    credited = any(getattr(r.models[m], field) for r in rows for m in models)
+    figure = layout(figure, height=380)
+    return Panel(slug, text["title"], table, figure, "" if credited else text["empty"])
 
 
 def revenue_comparison_panel(result: SourcingReturns) -> Panel:
-    rows, figure = _comparison(result, STORED_MODELS, "revenue")
-    figure.update_yaxes(title_text=_("Attributed revenue (CNY)"))
-    table = Table(
-        _("Attributed revenue (CNY) by %(by)s under every model") % {"by": by_label(result.inp.by)},
-        [by_label(result.inp.by), *map(model_label, STORED_MODELS)],
-        rows,
-    )
-    empty = _("Nothing to compare: no credited order in this range and scope.")
-    has_revenue = any(r.models[m].revenue for r in result.rows for m in STORED_MODELS)
-    return Panel(
-        "compare-revenue",
-        _("Model comparison: revenue"),
-        table,
-        figure,
-        "" if has_revenue else empty,
-    )
+    by = {"by": by_label(result.inp.by)}
+    text = {
+        "title": _("Model comparison: revenue"),
+        "caption": _("Attributed revenue (CNY) by %(by)s under every model") % by,
+        "axis": _("Attributed revenue (CNY)"),
+        "empty": _("Nothing to compare: no credited order in this range and scope."),
+    }
+    return _comparison_panel(result, "compare-revenue", STORED_MODELS, "revenue", text)
 
 
 def inquiry_comparison_panel(result: SourcingReturns) -> Panel:
-    rows, figure = _comparison(result, INQUIRY_MODELS, "inquiries")
-    figure.update_yaxes(title_text=_("Inquiries credited"))
-    table = Table(
-        _("Inquiries credited by %(by)s under every model (W-shaped credits orders only)")
-        % {"by": by_label(result.inp.by)},
-        [by_label(result.inp.by), *map(model_label, INQUIRY_MODELS)],
-        rows,
-    )
-    empty = _("Nothing to compare: no credited inquiry in this range and scope.")
-    has_inquiries = any(r.models[m].inquiries for r in result.rows for m in INQUIRY_MODELS)
-    return Panel(
-        "compare-inquiries",
-        _("Model comparison: inquiries"),
-        table,
-        figure,
-        "" if has_inquiries else empty,
-    )
+    by = {"by": by_label(result.inp.by)}
+    text = {
+        "title": _("Model comparison: inquiries"),
+        "caption": _(
+            "Inquiries credited by %(by)s under every model (W-shaped credits orders only)"
+        )
+        % by,
+        "axis": _("Inquiries credited"),
+        "empty": _("Nothing to compare: no credited inquiry in this range and scope."),
+    }
+    return _comparison_panel(result, "compare-inquiries", INQUIRY_MODELS, "inquiries", text)
 
 
 def weights_panel(result: SourcingReturns) -> Panel:
