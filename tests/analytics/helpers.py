@@ -1,5 +1,7 @@
 """Builders for tracker events and the browsers that send them, shared by analytics tests."""
 
+import csv
+import io
 import json
 import uuid
 from typing import Any
@@ -50,3 +52,25 @@ def roll_company_reads() -> int:
 
     moments = RawEvent.objects.filter(type="pageview").values_list("occurred_at", flat=True)
     return sum(rollup_company_reads(day) for day in sorted({local_day(m) for m in moments}))
+
+
+def panel_of(response, slug: str):
+    """The dashboard panel ``slug`` of a rendered dashboard response."""
+    return next(p for p in response.context["panels"] if p.slug == slug)
+
+
+def panel_rows(response, slug: str) -> list[list]:
+    """The rows of panel ``slug``'s table, as the page and its exports show them."""
+    return panel_of(response, slug).table.rows
+
+
+def csv_tables(content: bytes) -> list[list[list[str]]]:
+    """A dashboard's CSV export split into its tables (a blank line between two)."""
+    tables, current = [], []
+    for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))):
+        if not row:
+            tables.append(current)
+            current = []
+        else:
+            current.append(row)
+    return [*tables, current]

@@ -1,7 +1,6 @@
 """Buyer companies and cohorts dashboards: scores and the cohort matrix against hand-computed
 fixtures (``buyer_data``), supplier scope, timelines, exports and queries per view."""
 
-import csv
 import io
 from datetime import date
 
@@ -25,6 +24,7 @@ from tests.analytics.buyer_data import (
     build_buyer_data,
 )
 from tests.analytics.dashboard_data import A1_TITLE, A2_TITLE, B1_TITLE, COMPANY
+from tests.analytics.helpers import csv_tables, panel_of, panel_rows
 
 BUYERS = "/admin/analytics/buyers/"
 COHORTS = "/admin/analytics/cohorts/"
@@ -34,10 +34,6 @@ YEAR = "start=2026-01-01&end=2026-12-31"
 @pytest.fixture
 def data(supplier_a, supplier_b, materials):
     return build_buyer_data(supplier_a, supplier_b, materials)
-
-
-def _rows(response, slug: str) -> list[list]:
-    return next(p for p in response.context["panels"] if p.slug == slug).table.rows
 
 
 def test_engagement_score_parts():
@@ -63,7 +59,7 @@ def test_staff_see_every_company_scored(staff_client, data):
     assert response.status_code == 200
     # columns: company, score, recency, depth, breadth points, last read, reads, contacts,
     # articles, inquiries, orders
-    assert _rows(response, "companies") == [
+    assert panel_rows(response, "companies") == [
         # Y: 2 reads Nov 7 (d=0): 40 + 30×2/10 + 30×1/4 = 40 + 6 + 7.5; inquiry Nov 1, order Nov 7
         [Y_NAME, 53.5, 40.0, 6.0, 7.5, "2026-11-07", 2, 1, 1, 1, 1],
         # X: A1 Nov 2, A2 Nov 3, B1 Nov 5 (the 5-second read of Nov 6 is not engaged), 2 people
@@ -78,7 +74,7 @@ def test_staff_see_every_company_scored(staff_client, data):
 def test_a_supplier_sees_its_companies_with_only_its_own_reads_and_conversions(client_a, data):
     response = client_a.get(f"{BUYERS}?{WEEK}")
 
-    assert _rows(response, "companies") == [
+    assert panel_rows(response, "companies") == [
         # X read A1 Nov 2 and A2 Nov 3 (d=4): 40×3/7 + 30×2/10 + 30×2/4 = 17.143 + 6 + 15
         [X_NAME, 38.1, 17.1, 6.0, 15.0, "2026-11-03", 2, 2, 2, 1, 1],
         [Z_NAME, 16.2, 5.7, 3.0, 7.5, "2026-11-01", 1, 1, 1, 0, 0],
@@ -90,7 +86,7 @@ def test_a_supplier_sees_its_companies_with_only_its_own_reads_and_conversions(c
 def test_staff_switched_to_supplier_b(staff_client, data):
     response = staff_client.get(f"{BUYERS}?{WEEK}&supplier={data.articles.supplier_b}")
 
-    assert _rows(response, "companies") == [
+    assert panel_rows(response, "companies") == [
         [Y_NAME, 53.5, 40.0, 6.0, 7.5, "2026-11-07", 2, 1, 1, 1, 1],
         # X read B1 once, Nov 5: 40×5/7 + 3 + 7.5 = 39.071…
         [X_NAME, 39.1, 28.6, 3.0, 7.5, "2026-11-05", 1, 1, 1, 0, 0],
@@ -103,7 +99,7 @@ def test_material_and_kind_filters_narrow_the_reads(staff_client, data, material
 
     # technology: only A2, read by 李娜 of X on Nov 3 (d=4): 17.143 + 3 + 7.5 = 27.6; kind does
     # not narrow conversions, so the other companies stay with their inquiries and orders
-    assert _rows(by_kind, "companies")[0] == [
+    assert panel_rows(by_kind, "companies")[0] == [
         X_NAME,
         27.6,
         17.1,
@@ -117,8 +113,11 @@ def test_material_and_kind_filters_narrow_the_reads(staff_client, data, material
         1,
     ]
     # 三七: B1's reads; conversions about 三七 only (Y's inquiry and order)
-    assert [row[:2] for row in _rows(by_material, "companies")] == [[Y_NAME, 53.5], [X_NAME, 39.1]]
-    assert [row[9:] for row in _rows(by_material, "companies")] == [[1, 1], [0, 0]]
+    assert [row[:2] for row in panel_rows(by_material, "companies")] == [
+        [Y_NAME, 53.5],
+        [X_NAME, 39.1],
+    ]
+    assert [row[9:] for row in panel_rows(by_material, "companies")] == [[1, 1], [0, 0]]
 
 
 def test_sorting_and_paging(staff_client, data, monkeypatch):
@@ -127,9 +126,9 @@ def test_sorting_and_paging(staff_client, data, monkeypatch):
     monkeypatch.setattr("analytics.queries.buyers.PAGE_SIZE", 3)
     second = staff_client.get(f"{BUYERS}?{WEEK}&page=2")
 
-    assert [r[0] for r in _rows(by_reads, "companies")] == [X_NAME, Y_NAME, Z_NAME, COMPANY]
-    assert [r[0] for r in _rows(by_last, "companies")] == [COMPANY, Z_NAME, X_NAME, Y_NAME]
-    assert [r[0] for r in _rows(second, "companies")] == [COMPANY]
+    assert [r[0] for r in panel_rows(by_reads, "companies")] == [X_NAME, Y_NAME, Z_NAME, COMPANY]
+    assert [r[0] for r in panel_rows(by_last, "companies")] == [COMPANY, Z_NAME, X_NAME, Y_NAME]
+    assert [r[0] for r in panel_rows(second, "companies")] == [COMPANY]
     company = Account.objects.get(name=COMPANY)
     # a company's link opens its timeline with the same range and filters
     assert second.context["panels"][0].links == [f"{BUYERS}{company.pk}/?{WEEK}"]
@@ -147,7 +146,7 @@ def test_bad_sort_is_a_400(staff_client, data):
 def test_the_score_is_explained_on_the_page(staff_client, data):
     response = staff_client.get(f"{BUYERS}?{WEEK}")
 
-    rules = _rows(response, "score-rules")
+    rules = panel_rows(response, "score-rules")
     assert [row[3] for row in rules] == [40, 30, 30]
     assert rules[1][2] == gettext("%(n)s or more engaged reads") % {"n": 10}
     assert rules[2][2] == gettext("%(n)s or more contacts reading") % {"n": 4}
@@ -162,24 +161,29 @@ def test_timeline_in_order_for_staff(staff_client, data):
     assert response.status_code == 200
     assert response.context["title"] == X_NAME
     read, inquiry, order = (str(STEP_LABELS[k]) for k in ("read", "inquiry", "order"))
-    assert [row[:5] for row in _rows(response, "timeline")] == [
+    assert [row[:5] for row in panel_rows(response, "timeline")] == [
         [1, "2026-11-02 10:00", "张伟", read, A1_TITLE],
         [2, "2026-11-03 10:00", "李娜", read, A2_TITLE],
         [3, "2026-11-04 10:00", "张伟", inquiry, "黄芪"],
         [4, "2026-11-05 10:00", "张伟", read, B1_TITLE],
         [5, "2026-11-06 12:00", "张伟", order, "黄芪"],
     ]  # the 5-second read of Nov 6 is not engaged: no step
-    assert _rows(response, "timeline")[0][5] == channel_label("wechat")
-    assert _rows(response, "timeline")[4][5] == "甘肃岷州药业有限公司 · DD-X1 · ¥12000.00"
-    assert _rows(response, "company-score") == [[52.6, 28.6, 9.0, 15.0, 3, 2]]
+    assert panel_rows(response, "timeline")[0][5] == channel_label("wechat")
+    assert panel_rows(response, "timeline")[4][5] == "甘肃岷州药业有限公司 · DD-X1 · ¥12000.00"
+    assert panel_rows(response, "company-score") == [[52.6, 28.6, 9.0, 15.0, 3, 2]]
     assert f"/admin/buyers/groups/{data.x.pk}/".encode() in response.content
 
 
 def test_a_suppliers_timeline_holds_only_its_own_steps(client_a, data):
     response = client_a.get(f"{BUYERS}{data.x.pk}/?{WEEK}")
 
-    assert [row[4] for row in _rows(response, "timeline")] == [A1_TITLE, A2_TITLE, "黄芪", "黄芪"]
-    assert _rows(response, "company-score") == [[38.1, 17.1, 6.0, 15.0, 2, 2]]
+    assert [row[4] for row in panel_rows(response, "timeline")] == [
+        A1_TITLE,
+        A2_TITLE,
+        "黄芪",
+        "黄芪",
+    ]
+    assert panel_rows(response, "company-score") == [[38.1, 17.1, 6.0, 15.0, 2, 2]]
     assert B1_TITLE.encode() not in response.content
     assert b"/admin/buyers/groups/" not in response.content  # the staff page is not linked
 
@@ -204,7 +208,7 @@ def test_cohort_matrix_for_staff(staff_client, data):
     # conversions at or after the first touch: Z's inquiry Oct 15 (month 1 of Sep); X's Nov 4
     # inquiry and Nov 6 order, Y's Nov 7 order (month 0 of Nov; Y's Nov 1 inquiry came before
     # its first touch and does not count). Columns: month, companies, then count and % per month.
-    assert _rows(response, "cohorts") == [
+    assert panel_rows(response, "cohorts") == [
         ["2026-09", 1, 0, 0.0, 1, 100.0, 0, 0.0],
         ["2026-10", 0, 0, 0.0, 0, 0.0, "", ""],
         ["2026-11", 3, 2, 66.7, "", "", "", ""],
@@ -216,7 +220,7 @@ def test_cohort_matrix_for_a_supplier(client_a, data):
 
     # A's articles: Z (Sep, A1), X (Nov 2, A1), W (Nov 20, A2); A's conversions: Z's Oct 15
     # inquiry, X's Nov 4 inquiry and Nov 6 order. Asking for supplier B changes nothing.
-    assert _rows(response, "cohorts") == [
+    assert panel_rows(response, "cohorts") == [
         ["2026-09", 1, 0, 0.0, 1, 100.0, 0, 0.0],
         ["2026-10", 0, 0, 0.0, 0, 0.0, "", ""],
         ["2026-11", 2, 1, 50.0, "", "", "", ""],
@@ -227,7 +231,7 @@ def test_cohorts_first_touch_looks_back_before_the_range(staff_client, data):
     # Z's first touch is Sep 10, so its Nov 1 read does not make it a November company
     response = staff_client.get(f"{COHORTS}?start=2026-11-01&end=2026-11-30")
 
-    assert _rows(response, "cohorts") == [["2026-11", 3, 2, 66.7]]
+    assert panel_rows(response, "cohorts") == [["2026-11", 3, 2, 66.7]]
 
 
 def test_empty_states_say_what_to_do(staff_client, data):
@@ -243,19 +247,8 @@ def test_empty_states_say_what_to_do(staff_client, data):
         "No buyer company made its first engaged read in this range and scope. Choose a longer "
         "range (90 or 365 days) or clear a filter; readers join a company once they inquire."
     )
-    assert _rows(buyers, "companies") == []
-    assert _rows(cohorts, "cohorts") == [["2025-01", 0, 0, 0.0]]
-
-
-def _csv_tables(content: bytes) -> list[list[list[str]]]:
-    tables, current = [], []
-    for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))):
-        if not row:
-            tables.append(current)
-            current = []
-        else:
-            current.append(row)
-    return [*tables, current]
+    assert panel_rows(buyers, "companies") == []
+    assert panel_rows(cohorts, "cohorts") == [["2025-01", 0, 0, 0.0]]
 
 
 @pytest.mark.parametrize("view", ["buyers", "buyer", "cohorts"])
@@ -271,7 +264,7 @@ def test_exports_hold_exactly_the_tables_shown(staff_client, data, view):
     as_xlsx = staff_client.get(f"{url}&format=xlsx")
 
     expected = [[[t.caption], t.columns, *t.rows] for t in shown]
-    assert _csv_tables(as_csv.content) == [
+    assert csv_tables(as_csv.content) == [
         [[str(cell) for cell in row] for row in table] for table in expected
     ]
     book = openpyxl.load_workbook(io.BytesIO(as_xlsx.content))
@@ -337,7 +330,7 @@ def test_a_warm_cache_reads_only_the_page_names(staff_client, data, django_asser
     with django_assert_num_queries(QUERIES[("staff", "buyers")] - 3):
         response = staff_client.get(f"{BUYERS}?{WEEK}&sort=reads")
 
-    assert [r[0] for r in _rows(response, "companies")][-1] == X_NAME
+    assert [r[0] for r in panel_rows(response, "companies")][-1] == X_NAME
 
 
 def test_w_has_no_reads_in_the_week(staff_client, data):
@@ -349,11 +342,11 @@ def test_an_article_lists_the_buyer_companies_that_read_it(staff_client, data):
     # Z's 赵敏 on Nov 1; W and Y read other articles. Most engaged reads first, then latest.
     response = staff_client.get(f"/admin/analytics/articles/{data.articles.a1.pk}/?{WEEK}")
 
-    assert _rows(response, "companies") == [
+    assert panel_rows(response, "companies") == [
         [X_NAME, 1, 1, "2026-11-02"],
         [Z_NAME, 1, 1, "2026-11-01"],
     ]
-    panel = next(p for p in response.context["panels"] if p.slug == "companies")
+    panel = panel_of(response, "companies")
     assert panel.links == [
         f"{BUYERS}{data.x.pk}/",
         f"{BUYERS}{data.z.pk}/",

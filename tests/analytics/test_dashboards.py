@@ -1,6 +1,5 @@
 """The analytics dashboards: numbers against hand-counted fixtures, scope, exports, queries."""
 
-import csv
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -26,6 +25,7 @@ from tests.analytics.dashboard_data import (
     RANGE,
     build_dashboard_data,
 )
+from tests.analytics.helpers import csv_tables, panel_rows
 
 OVERVIEW = "/admin/analytics/"
 ARTICLES = "/admin/analytics/articles/"
@@ -35,11 +35,6 @@ SEARCH = "/admin/analytics/search/"
 @pytest.fixture
 def data(supplier_a, supplier_b, materials):
     return build_dashboard_data(supplier_a, supplier_b, materials)
-
-
-def _panel_rows(response, slug: str) -> list[list]:
-    panel = next(p for p in response.context["panels"] if p.slug == slug)
-    return panel.table.rows
 
 
 def _cards(response) -> dict:
@@ -82,7 +77,7 @@ def test_overview_funnel_from_views_to_orders(staff_client, data):
     response = staff_client.get(f"{OVERVIEW}?{RANGE}")
 
     # 30 views, 12 engaged reads, 2 inquiries, 1 order (the key figures above)
-    assert _panel_rows(response, "funnel") == [
+    assert panel_rows(response, "funnel") == [
         [metric_label("views"), 30, "", 100.0],
         [metric_label("engaged_reads"), 12, 40.0, 40.0],  # 12 / 30
         [metric_label("inquiries"), 2, 16.7, 6.7],  # 2 / 12, 2 / 30
@@ -93,7 +88,7 @@ def test_overview_funnel_from_views_to_orders(staff_client, data):
 def test_a_suppliers_funnel_counts_its_own(client_a, data):
     response = client_a.get(f"{OVERVIEW}?{RANGE}")
 
-    assert [row[1:] for row in _panel_rows(response, "funnel")] == [
+    assert [row[1:] for row in panel_rows(response, "funnel")] == [
         [17, "", 100.0],
         [8, 47.1, 47.1],
         [2, 25.0, 11.8],
@@ -104,34 +99,34 @@ def test_a_suppliers_funnel_counts_its_own(client_a, data):
 def test_overview_series_channel_mix_and_top_lists(staff_client, data):
     response = staff_client.get(f"{OVERVIEW}?{RANGE}")
 
-    series = _panel_rows(response, "series")
+    series = panel_rows(response, "series")
     assert len(series) == 7
     assert series[0] == ["2026-11-01", 10, 6, 4, 2.0]
     assert series[1] == ["2026-11-02", 0, 0, 0, 0.0]
     assert series[2] == ["2026-11-03", 20, 10, 8, 5.0]
-    assert _panel_rows(response, "channels") == [
+    assert panel_rows(response, "channels") == [
         [channel_label("wechat"), 2, 4],
         [channel_label("direct"), 1, 1],
         [channel_label("search"), 1, 1],
         [channel_label("share"), 1, 3],
     ]
-    assert _panel_rows(response, "top-articles") == [
+    assert panel_rows(response, "top-articles") == [
         [A1_TITLE, 14, 9, 7, 1],
         [B1_TITLE, 13, 9, 5, 1],
         [A2_TITLE, 3, 2, 1, 2],
     ]
-    assert _panel_rows(response, "companies") == [[COMPANY, 7, 5]]
+    assert panel_rows(response, "companies") == [[COMPANY, 7, 5]]
 
 
 def test_a_supplier_sees_its_channel_mix_and_articles_but_no_companies(client_a, data):
     response = client_a.get(f"{OVERVIEW}?{RANGE}")
 
-    assert _panel_rows(response, "channels") == [  # sessions entering on A1 or A2
+    assert panel_rows(response, "channels") == [  # sessions entering on A1 or A2
         [channel_label("direct"), 1, 1],
         [channel_label("share"), 1, 3],
         [channel_label("wechat"), 1, 2],
     ]
-    assert _panel_rows(response, "top-articles") == [
+    assert panel_rows(response, "top-articles") == [
         [A1_TITLE, 14, 9, 7, 1],
         [A2_TITLE, 3, 2, 1, 2],
     ]
@@ -149,16 +144,16 @@ def test_staff_switch_to_a_supplier(staff_client, data):
     response = staff_client.get(f"{OVERVIEW}?{RANGE}&supplier={data.supplier_b}")
 
     assert _cards(response)["views"] == (13, 0, None)
-    assert _panel_rows(response, "top-articles") == [[B1_TITLE, 13, 9, 5, 1]]
+    assert panel_rows(response, "top-articles") == [[B1_TITLE, 13, 9, 5, 1]]
 
 
 def test_material_and_kind_filters_add_up_articles(staff_client, data, materials):
     by_material = staff_client.get(f"{OVERVIEW}?{RANGE}&material={materials['黄芪'].pk}")
     by_kind = staff_client.get(f"{OVERVIEW}?{RANGE}&kind=technology")
 
-    assert _panel_rows(by_material, "top-articles") == [[A1_TITLE, 14, 9, 7, 1]]
+    assert panel_rows(by_material, "top-articles") == [[A1_TITLE, 14, 9, 7, 1]]
     assert _cards(by_kind)["views"] == (3, 0, None)
-    assert _panel_rows(by_kind, "top-articles") == [[A2_TITLE, 3, 2, 1, 2]]
+    assert panel_rows(by_kind, "top-articles") == [[A2_TITLE, 3, 2, 1, 2]]
 
 
 def test_channel_filter_reads_the_channel_rollup(staff_client, data):
@@ -170,13 +165,13 @@ def test_channel_filter_reads_the_channel_rollup(staff_client, data):
 def test_articles_table_sorts_and_lists_every_article(staff_client, data):
     response = staff_client.get(f"{ARTICLES}?{RANGE}&sort=-shares")
 
-    by_shares = [row[0] for row in _panel_rows(response, "articles")]
+    by_shares = [row[0] for row in panel_rows(response, "articles")]
     ascending = staff_client.get(f"{ARTICLES}?{RANGE}&sort=views")
-    by_views = [row[0] for row in _panel_rows(ascending, "articles")]
+    by_views = [row[0] for row in panel_rows(ascending, "articles")]
 
     assert by_shares == [A2_TITLE, B1_TITLE, A1_TITLE]  # 2, 1 (newer first on ties), 1
     assert by_views == [A2_TITLE, B1_TITLE, A1_TITLE]  # 3, 13, 14
-    assert _panel_rows(ascending, "articles")[0] == [
+    assert panel_rows(ascending, "articles")[0] == [
         A2_TITLE,
         "甘肃岷州药业有限公司",
         str(ArticleKind.TECHNOLOGY.label),
@@ -194,7 +189,7 @@ def test_articles_table_sorts_and_lists_every_article(staff_client, data):
 def test_articles_table_carries_the_credited_funnel_of_the_linear_model(staff_client, data):
     # the Nov 4 order (12,000) is credited 7,200 to A1 and 4,800 to B1 (linear, 0.6 / 0.4);
     # the Oct 29 order falls before the range, the first-touch row belongs to another model
-    rows = _panel_rows(staff_client.get(f"{ARTICLES}?{RANGE}&sort=-revenue"), "articles")
+    rows = panel_rows(staff_client.get(f"{ARTICLES}?{RANGE}&sort=-revenue"), "articles")
 
     assert [(row[0], *row[-3:]) for row in rows] == [
         (A1_TITLE, 0.0, 0.6, 7200.0),
@@ -204,7 +199,7 @@ def test_articles_table_carries_the_credited_funnel_of_the_linear_model(staff_cl
 
 
 def test_a_supplier_sees_the_credit_of_its_own_articles_only(client_a, data):
-    rows = _panel_rows(client_a.get(f"{ARTICLES}?{RANGE}&sort=-revenue"), "articles")
+    rows = panel_rows(client_a.get(f"{ARTICLES}?{RANGE}&sort=-revenue"), "articles")
 
     assert [(row[0], *row[-3:]) for row in rows] == [
         (A1_TITLE, 0.0, 0.6, 7200.0),
@@ -217,25 +212,25 @@ def test_article_detail_numbers(client_a, data):
 
     assert response.status_code == 200
     assert response.context["title"] == A1_TITLE
-    assert _panel_rows(response, "series")[0] == ["2026-11-01", 6, 3, 1.0]
-    assert _panel_rows(response, "series")[2] == ["2026-11-03", 8, 4, 1.5]
-    assert [row[1:] for row in _panel_rows(response, "scroll")] == [
+    assert panel_rows(response, "series")[0] == ["2026-11-01", 6, 3, 1.0]
+    assert panel_rows(response, "series")[2] == ["2026-11-03", 8, 4, 1.5]
+    assert [row[1:] for row in panel_rows(response, "scroll")] == [
         [12, 85.7],
         [9, 64.3],
         [5, 35.7],
         [2, 14.3],
     ]  # of 14 views
-    assert _panel_rows(response, "channels") == [
+    assert panel_rows(response, "channels") == [
         [channel_label("share"), 1],
         [channel_label("wechat"), 1],
     ]
 
-    assert _panel_rows(response, "share-chain") == [
+    assert panel_rows(response, "share-chain") == [
         [1, _reader("sharer1"), share_method_label("wechat"), "2026-11-01", 1]
     ]
     # the company has no contact whose reads were recorded, but its Nov 4 order credits A1
-    assert _panel_rows(response, "companies") == []
-    assert _panel_rows(response, "credited") == [[COMPANY, 0.0, 0.6, 7200.0]]
+    assert panel_rows(response, "companies") == []
+    assert panel_rows(response, "credited") == [[COMPANY, 0.0, 0.6, 7200.0]]
 
 
 def test_article_detail_draws_only_the_largest_share_chains(staff_client, data, monkeypatch):
@@ -253,7 +248,7 @@ def test_article_detail_draws_only_the_largest_share_chains(staff_client, data, 
     response = staff_client.get(f"{ARTICLES}{data.a1.pk}/?{RANGE}")
 
     # then: the chain with a reader stays, and the page says how many there are
-    assert _panel_rows(response, "share-chain") == [
+    assert panel_rows(response, "share-chain") == [
         [1, _reader("sharer1"), share_method_label("wechat"), "2026-11-01", 1]
     ]
     assert response.context["extra_notes"] == [
@@ -269,9 +264,9 @@ def _reader(visitor_id: str) -> str:
 
 
 def test_reading_now_is_scoped(staff_client, client, supplier_a, data):
-    everyone = _panel_rows(staff_client.get(f"{OVERVIEW}?{RANGE}"), "reading-now")
+    everyone = panel_rows(staff_client.get(f"{OVERVIEW}?{RANGE}"), "reading-now")
     client.force_login(supplier_a.user)
-    own = _panel_rows(client.get(f"{OVERVIEW}?{RANGE}"), "reading-now")
+    own = panel_rows(client.get(f"{OVERVIEW}?{RANGE}"), "reading-now")
 
     assert sorted(everyone) == sorted([[A1_TITLE, 1], [B1_TITLE, 1]])
     assert own == [[A1_TITLE, 1]]
@@ -280,14 +275,14 @@ def test_reading_now_is_scoped(staff_client, client, supplier_a, data):
 def test_search_demand_for_staff(staff_client, data):
     response = staff_client.get(f"{SEARCH}?{RANGE}")
 
-    assert _panel_rows(response, "top-queries") == [
+    assert panel_rows(response, "top-queries") == [
         ["黄芪", 4, 3, 12],
         ["三七价格", 3, 2, 5],
         ["川贝母", 2, 1, 0],
         ["冬虫夏草产地", 1, 1, 2],
     ]
-    assert _panel_rows(response, "unanswered") == [["川贝母", 2, 1, 0], ["冬虫夏草产地", 1, 1, 2]]
-    positions = _panel_rows(response, "positions")
+    assert panel_rows(response, "unanswered") == [["川贝母", 2, 1, 0], ["冬虫夏草产地", 1, 1, 2]]
+    positions = panel_rows(response, "positions")
     assert positions[:3] == [[1, 8, 2, 25.0], [2, 8, 1, 12.5], [3, 7, 0, 0.0]]
     assert positions[5] == [6, 4, 0, 0.0]
 
@@ -295,8 +290,8 @@ def test_search_demand_for_staff(staff_client, data):
 def test_search_demand_for_a_supplier_counts_its_own_clicks(client_a, data):
     response = client_a.get(f"{SEARCH}?{RANGE}")
 
-    assert _panel_rows(response, "top-queries") == [["黄芪", 2, 2, 12]]
-    assert _panel_rows(response, "positions")[:2] == [[1, 8, 1, 12.5], [2, 8, 1, 12.5]]
+    assert panel_rows(response, "top-queries") == [["黄芪", 2, 2, 12]]
+    assert panel_rows(response, "positions")[:2] == [[1, 8, 1, 12.5], [2, 8, 1, 12.5]]
 
 
 def test_a_rollup_run_bumps_the_cached_version(data, staff_client):
@@ -315,18 +310,6 @@ def _all_urls(data) -> list[str]:
     return [OVERVIEW, ARTICLES, f"{ARTICLES}{data.a1.pk}/", SEARCH]
 
 
-def _csv_tables(content: bytes) -> list[list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    tables, current = [], []
-    for row in rows:
-        if not row:
-            tables.append(current)
-            current = []
-        else:
-            current.append(row)
-    return [*tables, current]
-
-
 @pytest.mark.parametrize("view", ["overview", "articles", "article", "search"])
 def test_exports_hold_exactly_the_tables_shown(staff_client, data, view):
     url = {
@@ -343,7 +326,7 @@ def test_exports_hold_exactly_the_tables_shown(staff_client, data, view):
     expected = [[[t.caption], t.columns, *t.rows] for t in shown]
     stringified = [[[str(cell) for cell in row] for row in table] for table in expected]
     assert as_csv["Content-Type"] == "text/csv; charset=utf-8"
-    assert _csv_tables(as_csv.content) == stringified
+    assert csv_tables(as_csv.content) == stringified
     book = openpyxl.load_workbook(io.BytesIO(as_xlsx.content))
     sheets = [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book]
     assert sheets == [
@@ -385,9 +368,9 @@ def test_an_article_lists_only_its_suppliers_own_conversions_by_company(
     # the company's name; A sees only its own Nov 4 order, not a competitor's sale.
     url = f"{ARTICLES}{data.a1.pk}/?days=365"
     client.force_login(staff)
-    staff_rows = _panel_rows(client.get(url), "credited")
+    staff_rows = panel_rows(client.get(url), "credited")
     client.force_login(supplier_a.user)
-    own_rows = _panel_rows(client.get(url), "credited")
+    own_rows = panel_rows(client.get(url), "credited")
 
     assert staff_rows == [[COMPANY, 0.0, 0.85, 10200.0]]  # 0.6 + 3,000 / 12,000
     assert own_rows == [[COMPANY, 0.0, 0.6, 7200.0]]
@@ -494,7 +477,7 @@ def test_a_warm_cache_answers_without_reading_the_rollups(
     with django_assert_num_queries(QUERIES[("staff", "articles")] - 3):  # rollups, credit, articles
         response = staff_client.get(f"{ARTICLES}?{RANGE}&sort=title")
 
-    assert [row[0] for row in _panel_rows(response, "articles")] == sorted(
+    assert [row[0] for row in panel_rows(response, "articles")] == sorted(
         [A1_TITLE, A2_TITLE, B1_TITLE]
     )
 
@@ -505,7 +488,7 @@ def test_articles_table_pages(staff_client, data, monkeypatch):
     second = staff_client.get(f"{ARTICLES}?{RANGE}&page=2")
     beyond = staff_client.get(f"{ARTICLES}?{RANGE}&page=9")
 
-    assert [row[0] for row in _panel_rows(second, "articles")] == [A2_TITLE]
+    assert [row[0] for row in panel_rows(second, "articles")] == [A2_TITLE]
     assert second.context["pager"]["previous"] == f"?{RANGE}&page=1"
     assert second.context["pager"]["next"] == ""
     assert beyond.context["pager"]["page"] == 2

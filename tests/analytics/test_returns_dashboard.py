@@ -2,7 +2,6 @@
 each model's credit, the comparison, the weights in words, ROI, the median waits, filters,
 supplier scope, exports and a fixed number of queries."""
 
-import csv
 import io
 
 import openpyxl
@@ -11,6 +10,7 @@ from django.utils.translation import gettext
 from wagtail.users.models import UserProfile
 
 from analytics.dashboards.labels import channel_label
+from tests.analytics.helpers import csv_tables, panel_of, panel_rows
 from tests.analytics.returns_data import (
     A1_TITLE,
     A2_TITLE,
@@ -29,15 +29,6 @@ X_ORDER, Y_ORDER = 48_000, 15_000
 @pytest.fixture
 def data(supplier_a, supplier_b, materials):
     return build_returns_data(supplier_a, supplier_b, materials)
-
-
-def _rows(response, slug: str) -> list[list]:
-    panel = next(p for p in response.context["panels"] if p.slug == slug)
-    return panel.table.rows
-
-
-def _panel(response, slug: str):
-    return next(p for p in response.context["panels"] if p.slug == slug)
 
 
 def _decay(ages: list[float]) -> list[float]:
@@ -101,7 +92,7 @@ def test_each_models_credit_by_article(staff_client, data, model):
     response = staff_client.get(f"{URL}?{RETURNS_RANGE}&model={model}")
 
     assert response.status_code == 200
-    rows = _rows(response, "attribution")
+    rows = panel_rows(response, "attribution")
     expected = _expected_by_article()[model]
     assert {row[0]: tuple(row[1:]) for row in rows} == expected
     revenue = [row[3] for row in rows]
@@ -109,7 +100,7 @@ def test_each_models_credit_by_article(staff_client, data, model):
 
 
 def test_linear_credit_by_supplier_material_and_channel(staff_client, data):
-    by = {b: _rows(staff_client.get(f"{URL}?{RETURNS_RANGE}&by={b}"), "attribution")
+    by = {b: panel_rows(staff_client.get(f"{URL}?{RETURNS_RANGE}&by={b}"), "attribution")
           for b in ("supplier", "material", "channel")}  # fmt: skip
 
     assert by["supplier"] == [  # A = A1 + A2, B = B1
@@ -135,13 +126,13 @@ def test_models_side_by_side(staff_client, data):
     expected = _expected_by_article()
     models = ["first_touch", "last_touch", "linear", "time_decay", "u_shaped", "w_shaped"]
 
-    revenue = _rows(response, "compare-revenue")
-    inquiries = _rows(response, "compare-inquiries")
+    revenue = panel_rows(response, "compare-revenue")
+    inquiries = panel_rows(response, "compare-inquiries")
 
     titles = [B1_TITLE, A1_TITLE, A2_TITLE]  # the linear order: most revenue first
     assert revenue == [[t, *(float(expected[m][t][2]) for m in models)] for t in titles]
     assert inquiries == [[t, *(expected[m][t][0] for m in models[:-1])] for t in titles]
-    assert len(_panel(response, "compare-revenue").figure.data) == 6  # one bar series a model
+    assert len(panel_of(response, "compare-revenue").figure.data) == 6  # one bar series a model
 
 
 def test_the_weights_each_model_applies_are_written_out(client, staff, data):
@@ -152,7 +143,7 @@ def test_the_weights_each_model_applies_are_written_out(client, staff, data):
 
     response = client.get(f"{URL}?{RETURNS_RANGE}")
 
-    weights = dict(_rows(response, "weights"))
+    weights = dict(panel_rows(response, "weights"))
     assert weights["Position-based (U-shaped)"] == (
         "40 % first, 40 % last, 20 % shared by the middle; a single read gets 100 %, "
         "two reads 50 % each"
@@ -166,15 +157,15 @@ def test_the_weights_each_model_applies_are_written_out(client, staff, data):
     assert weights["First touch"] == "100 % to the first read"
     assert weights["Last touch"] == "100 % to the last read"
     assert "attribution --model markov" in weights["Data-driven (Markov)"]
-    caption = _panel(response, "weights").table.caption
+    caption = panel_of(response, "weights").table.caption
     assert caption.endswith("at most 90 days before it")
     assert "python manage.py attribution --model markov" in response.content.decode()
 
 
 def test_return_on_content_cost(staff_client, data):
-    by_article = _rows(staff_client.get(f"{URL}?{RETURNS_RANGE}"), "roi")
-    by_supplier = _rows(staff_client.get(f"{URL}?{RETURNS_RANGE}&by=supplier"), "roi")
-    first_touch = _rows(
+    by_article = panel_rows(staff_client.get(f"{URL}?{RETURNS_RANGE}"), "roi")
+    by_supplier = panel_rows(staff_client.get(f"{URL}?{RETURNS_RANGE}&by=supplier"), "roi")
+    first_touch = panel_rows(
         staff_client.get(f"{URL}?{RETURNS_RANGE}&by=supplier&model=first_touch"), "roi"
     )
 
@@ -194,7 +185,7 @@ def test_return_on_content_cost(staff_client, data):
 
 
 def test_median_time_to_inquiry_and_order(staff_client, data):
-    rows = {b: _rows(staff_client.get(f"{URL}?{RETURNS_RANGE}&by={b}"), "time-to-convert")
+    rows = {b: panel_rows(staff_client.get(f"{URL}?{RETURNS_RANGE}&by={b}"), "time-to-convert")
             for b in ("article", "supplier", "material", "channel")}  # fmt: skip
 
     # X's first read 11-01 10:00: inquiry 11-04 (3 days), order 11-08 (7 days), both through
@@ -211,11 +202,11 @@ def test_median_time_to_inquiry_and_order(staff_client, data):
 
 def test_filters_narrow_the_credit(staff_client, data, materials):
     base = f"{URL}?{RETURNS_RANGE}"
-    wechat = _rows(staff_client.get(f"{base}&channel=wechat"), "attribution")
-    technology = _rows(staff_client.get(f"{base}&kind=technology"), "attribution")
-    huangqi = _rows(staff_client.get(f"{base}&material={materials['黄芪'].pk}"), "attribution")
-    supplier_b = _rows(staff_client.get(f"{base}&supplier={data.supplier_b}"), "attribution")
-    later = _rows(staff_client.get(f"{URL}?start=2026-11-08&end=2026-11-08"), "attribution")
+    wechat = panel_rows(staff_client.get(f"{base}&channel=wechat"), "attribution")
+    technology = panel_rows(staff_client.get(f"{base}&kind=technology"), "attribution")
+    huangqi = panel_rows(staff_client.get(f"{base}&material={materials['黄芪'].pk}"), "attribution")
+    supplier_b = panel_rows(staff_client.get(f"{base}&supplier={data.supplier_b}"), "attribution")
+    later = panel_rows(staff_client.get(f"{URL}?start=2026-11-08&end=2026-11-08"), "attribution")
 
     assert wechat == [[B1_TITLE, 0.0, 1.0, 15_000.0], [A1_TITLE, 0.33, 0.25, 12_000.0]]
     assert technology == [[A2_TITLE, 0.33, 0.25, 12_000.0]]
@@ -279,24 +270,13 @@ def test_a_supplier_sees_only_its_own_credit(client_a, data, by, export):
 def test_a_suppliers_own_figures(client_a, data):
     response = client_a.get(f"{URL}?{RETURNS_RANGE}&model=u_shaped")
 
-    assert _rows(response, "attribution") == [
+    assert panel_rows(response, "attribution") == [
         [A1_TITLE, 0.4, 0.8, 38_400.0],
         [A2_TITLE, 0.2, 0.1, 4_800.0],
     ]
-    assert _rows(response, "roi") == [[A1_TITLE, 6000.0, 38_400.0, 540.0]]
-    assert _rows(response, "time-to-convert") == [[A1_TITLE, 3.0, 7.0]]
+    assert panel_rows(response, "roi") == [[A1_TITLE, 6000.0, 38_400.0, 540.0]]
+    assert panel_rows(response, "time-to-convert") == [[A1_TITLE, 3.0, 7.0]]
     assert response.context["suppliers"] == []  # no supplier switcher
-
-
-def _csv_tables(content: bytes) -> list[list[list[str]]]:
-    tables, current = [], []
-    for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))):
-        if not row:
-            tables.append(current)
-            current = []
-        else:
-            current.append(row)
-    return [*tables, current]
 
 
 @pytest.mark.parametrize("by", ["article", "channel"])
@@ -308,7 +288,7 @@ def test_exports_hold_exactly_the_tables_shown(staff_client, data, by):
     as_xlsx = staff_client.get(f"{url}&format=xlsx")
 
     expected = [[[t.caption], t.columns, *t.rows] for t in shown]
-    assert _csv_tables(as_csv.content) == [[[str(c) for c in row] for row in t] for t in expected]
+    assert csv_tables(as_csv.content) == [[[str(c) for c in row] for row in t] for t in expected]
     book = openpyxl.load_workbook(io.BytesIO(as_xlsx.content))
     sheets = [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book]
     assert sheets == [
@@ -341,4 +321,4 @@ def test_a_warm_cache_reads_no_credit(staff_client, data, django_assert_num_quer
     with django_assert_num_queries(QUERIES["staff"] - 8):  # everything but the page's own
         response = staff_client.get(f"{URL}?{RETURNS_RANGE}")
 
-    assert _rows(response, "attribution")[0][0] == B1_TITLE
+    assert panel_rows(response, "attribution")[0][0] == B1_TITLE
