@@ -322,8 +322,8 @@ def conversion_waits(
     query: ReturnsQuery, index: ArticleIndex
 ) -> dict[str, tuple[float | None, float | None]]:
     """Per key, the median days from the company's first engaged read to its inquiries and to
-    its orders in the period (as ``sourcing_returns`` reports them; first reads come from raw
-    events through ``buying_group.first_touches``)."""
+    its orders in the period (as ``sourcing_returns`` reports them; first reads come from the
+    daily ``CompanyRead`` rollup through ``buying_group.first_touches``)."""
     rows: dict[str, ReturnsRow] = {}
     _add_conversions(query, index, lambda key: rows.setdefault(key, ReturnsRow(key=key, label="")))
     return {key: (r.days_to_inquiry, r.days_to_order) for key, r in rows.items()}

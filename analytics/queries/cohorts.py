@@ -17,12 +17,13 @@ from analytics.queries.scope import (
     scoped_company_orders,
 )
 
-COHORT_RULES = """A company's first touch is its earliest engaged read of an article in scope
-ever recorded (raw reads are kept for the retention period); it joins the cohort of that month
-when the first touch falls inside the date range. A company converts in month k when it sent an
-inquiry or placed an order (one that still carries revenue) in scope at or after its first touch,
-in the k-th calendar month after the first touch's month, up to the range's last day; a company
-converting in several months counts in each. Cells after the range's last month are empty."""
+COHORT_RULES = """A company's first touch is its earliest engaged read of an article in scope ever
+recorded (the daily CompanyRead rollup, kept when raw events are purged); it joins the cohort of
+that month when the first touch falls inside the date range. A company converts in month k when it
+sent an inquiry or placed an order (one that still carries revenue) in scope at or after its first
+touch, in the k-th calendar month after the first touch's month, up to the range's last day; a
+company converting in several months counts in each. Cells after the range's last month are
+empty."""
 
 
 @dataclass(frozen=True)
