@@ -4,9 +4,12 @@ import csv
 import io
 import json
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.test import Client
+
+from analytics.models import EventType, RawEvent
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -74,3 +77,31 @@ def csv_tables(content: bytes) -> list[list[list[str]]]:
         else:
             current.append(row)
     return [*tables, current]
+
+
+def read(visitor: str, page, at: datetime, *, ms: int = 40_000, scroll: int = 30, channel="search"):
+    """A pageview and its engagement follow-up, as /collect stores them."""
+    pageview = uuid.uuid4()
+    common = {
+        "visitor_id": visitor,
+        "visitor_kind": "cookie",
+        "url": f"http://localhost{page.url}",
+        "page_id": page.pk,
+        "channel": channel,
+        "device": "desktop",
+        "browser": "chrome",
+    }
+    RawEvent.objects.create(
+        event_id=pageview, type=EventType.PAGEVIEW, occurred_at=at, received_at=at, **common
+    )
+    later = at + timedelta(minutes=1)
+    RawEvent.objects.create(
+        event_id=uuid.uuid4(),
+        type=EventType.ENGAGEMENT,
+        pageview_id=pageview,
+        engaged_ms=ms,
+        scroll_pct=scroll,
+        occurred_at=later,
+        received_at=later,
+        **common,
+    )

@@ -16,9 +16,8 @@ Costs: A1 6,000 CNY for 11-01 to 11-08 (all in range); supplier B's promotion pa
 for 11-01 to 11-30 (8 of its 30 days in range: 2,400).
 """
 
-import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -28,14 +27,12 @@ from analytics.models import (
     Account,
     Contact,
     ContentCost,
-    EventType,
     Inquiry,
     Order,
-    RawEvent,
     Visitor,
 )
 from content.models import ArticlePage
-from tests.analytics.helpers import roll_company_reads
+from tests.analytics.helpers import read, roll_company_reads
 from tests.factories import ArticlePageFactory
 
 RETURNS_RANGE = "start=2026-11-01&end=2026-11-08"
@@ -60,28 +57,6 @@ def at(day: int) -> datetime:
     return timezone.make_aware(datetime(2026, 11, day, 10))
 
 
-def _read(visitor: str, page: ArticlePage, when: datetime, channel: str) -> None:
-    """A pageview and its engagement follow-up (40 s active: an engaged read)."""
-    pageview = uuid.uuid4()
-    common = {
-        "visitor_id": visitor,
-        "visitor_kind": "cookie",
-        "url": f"http://localhost{page.url}",
-        "page_id": page.pk,
-        "channel": channel,
-        "device": "desktop",
-        "browser": "chrome",
-    }
-    RawEvent.objects.create(
-        event_id=pageview, type=EventType.PAGEVIEW, occurred_at=when, received_at=when, **common
-    )
-    later = when + timedelta(minutes=1)
-    RawEvent.objects.create(
-        event_id=uuid.uuid4(), type=EventType.ENGAGEMENT, pageview_id=pageview,
-        engaged_ms=40_000, scroll_pct=30, occurred_at=later, received_at=later, **common,
-    )  # fmt: skip
-
-
 def _person(account: Account, name: str) -> Contact:
     contact = Contact.objects.create(name=name, email=f"{name}@example.cn", account=account)
     Visitor.objects.create(visitor_id=f"v-{name}", first_seen=at(1), contact=contact)
@@ -103,11 +78,11 @@ def build_returns_data(supplier_a, supplier_b, materials) -> ReturnsData:
     x = Account.objects.create(name=X_NAME)
     y = Account.objects.create(name=Y_NAME)
     x1, x2, y1 = _person(x, "x1"), _person(x, "x2"), _person(y, "y1")
-    _read("v-x1", a1, at(1), "wechat")
-    _read("v-x2", a2, at(2), "search")
-    _read("v-x1", b1, at(3), "search")
-    _read("v-x2", a1, at(5), "direct")
-    _read("v-y1", b1, at(6), "wechat")
+    read("v-x1", a1, at(1), channel="wechat")
+    read("v-x2", a2, at(2), channel="search")
+    read("v-x1", b1, at(3), channel="search")
+    read("v-x2", a1, at(5), channel="direct")
+    read("v-y1", b1, at(6), channel="wechat")
     inquiry = Inquiry.objects.create(
         supplier=supplier_a.page, page=a1, material=huangqi, quantity=Decimal("500"), unit="kg",
         contact_name="x2", company=X_NAME, contact=x2, account=x,

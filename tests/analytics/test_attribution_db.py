@@ -20,7 +20,6 @@ A1, A2 are supplier A's (A1: 黄芪; A2: 黄芪 and 当归), B1 supplier B's (�
 """
 
 import json
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +37,6 @@ from analytics.models import (
     Account,
     AttributionCredit,
     Contact,
-    EventType,
     Inquiry,
     Order,
     RawEvent,
@@ -48,6 +46,7 @@ from analytics.models import (
 from analytics.orders import record_order, validate_order
 from analytics.processing import process_day, process_pending
 from analytics.queries.attribution import CreditQuery, computed_credit, stored_credit
+from tests.analytics.helpers import read
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,34 +55,6 @@ T0 = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.get_default_timezone())
 CODE_X = "91620000MA7ABCDE0G"
 CODE_Y = "91530000MA6K12345M"
 HALF_LIFE = 7.0  # days
-
-
-def read(visitor: str, page, at: datetime, *, ms: int = 40_000, scroll: int = 30, channel="search"):
-    """A pageview and its engagement follow-up, as /collect stores them."""
-    pageview = uuid.uuid4()
-    common = {
-        "visitor_id": visitor,
-        "visitor_kind": "cookie",
-        "url": f"http://localhost{page.url}",
-        "page_id": page.pk,
-        "channel": channel,
-        "device": "desktop",
-        "browser": "chrome",
-    }
-    RawEvent.objects.create(
-        event_id=pageview, type=EventType.PAGEVIEW, occurred_at=at, received_at=at, **common
-    )
-    later = at + timedelta(minutes=1)
-    RawEvent.objects.create(
-        event_id=uuid.uuid4(),
-        type=EventType.ENGAGEMENT,
-        pageview_id=pageview,
-        engaged_ms=ms,
-        scroll_pct=scroll,
-        occurred_at=later,
-        received_at=later,
-        **common,
-    )
 
 
 def person(account: Account, name: str) -> Contact:
