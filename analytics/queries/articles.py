@@ -190,7 +190,8 @@ def _detail(inp: DashboardInput, page_id: int, title: str) -> ArticleDetail:
     tree = share_tree(page_id)
     shown = _largest_chains(tree, SHARE_CHAINS)
     reads, credited = _company_reads(inp, page_id), _company_credit(inp, page_id)
-    ranked = sorted(credited.items(), key=lambda item: (-item[1][2], -item[1][1], -item[1][0]))
+    # most revenue, then orders, then inquiries; the older company first on a tie
+    ranked = sorted(credited.items(), key=lambda i: (-i[1][2], -i[1][1], -i[1][0], i[0]))
     ranked = ranked[:ARTICLE_COMPANIES]
     names = dict(
         Account.objects.filter(
