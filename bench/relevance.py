@@ -43,6 +43,12 @@ from bench.relevance_queries_external import (  # noqa: E402
     external_queries,
     grade_external,
 )
+from bench.relevance_queries_heldout import (  # noqa: E402
+    HELDOUT_QUERY_TYPES,
+    grade_heldout,
+    heldout_focus_materials,
+    heldout_queries,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -72,6 +78,10 @@ QUERY_SETS = {
     "external": QuerySet(
         EXTERNAL_QUERY_TYPES, external_queries, external_focus_materials, grade_external
     ),
+    # written blind after the engine's relevance work, as a held-out check
+    "heldout": QuerySet(
+        HELDOUT_QUERY_TYPES, heldout_queries, heldout_focus_materials, grade_heldout
+    ),
 }
 
 
@@ -86,7 +96,7 @@ def parse_args() -> argparse.Namespace:
         "--queries",
         choices=tuple(QUERY_SETS),
         default="team",
-        help="judged query set: the team's own, or the external one written by a judge",
+        help="judged query set: the team's own, the external one, or the blind held-out one",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir and database")
     parser.add_argument("--inner", metavar="JSON", help=argparse.SUPPRESS)
