@@ -37,9 +37,10 @@ def plain_tokens(analyzer: Analyzer, text: str) -> list[str]:
         if not part:
             continue
         if CJK_RUN.fullmatch(part):
+            cut = analyzer._segmenter.cut_for_search(part, True)
             out.extend(
                 w
-                for w in analyzer._segmenter.cut_for_search(part, True)
+                for w in analyzer._without_other_materials_inside(cut)
                 if len(w) >= 2 and w not in STOPWORDS
             )
         else:

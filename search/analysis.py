@@ -305,7 +305,7 @@ class Vocabulary:
             group = tuple(dict.fromkeys(normalize(w) for w in words if normalize(w)))
             for word in group:
                 self.topics.setdefault(word, group)
-                full = to_pinyin(word)[0]
+                full = to_pinyin(word)[0] if len(word) > 1 else ""  # zhong is not 种
                 if full and CJK_RUN.fullmatch(word) and full not in self.pinyin:
                     self.pinyin[full] = word
                     self.full_pinyin.add(full)
@@ -380,13 +380,34 @@ class Analyzer:
         """The kept words of one CJK run (sub-words included), remembered."""
         if len(self._run_words) >= RUN_CACHE_SIZE:
             self._run_words.clear()
-        words = tuple(
-            w
-            for w in self._segmenter.cut_for_search(run, True)
-            if len(w) >= 2 and w not in STOPWORDS
-        )
+        cut = self._without_other_materials_inside(self._segmenter.cut_for_search(run, True))
+        words = tuple(w for w in cut if len(w) >= 2 and w not in STOPWORDS)
         self._run_words[run] = words
         return words
+
+    def _without_other_materials_inside(self, cut: list[str]) -> list[str]:
+        """The search-mode cut less the pieces of a material name that name another material:
+        菊花 inside 野菊花, 红花 inside 西红花, 黄连 inside 胡黄连 are other drugs, and an
+        article about one must not answer a search for the other. Pieces naming the same
+        material (杞子 inside 枸杞子) and every word standing on its own stay.
+
+        jieba emits a long word's dictionary pieces (its two-, then three-character ones, each
+        once) just before the word, so the pieces are the distinct substrings right before it;
+        a substring seen twice there is a word of its own that came earlier (红花西红花).
+        """
+        canonical = self.vocabulary.canonical
+        dropped: set[int] = set()
+        for i, word in enumerate(cut):
+            material = canonical.get(word) if len(word) > 2 else None
+            if material is None:
+                continue
+            seen, j = set(), i - 1
+            while j >= 0 and len(cut[j]) < len(word) and cut[j] in word and cut[j] not in seen:
+                seen.add(cut[j])
+                if canonical.get(cut[j], material) != material:
+                    dropped.add(j)
+                j -= 1
+        return [w for i, w in enumerate(cut) if i not in dropped] if dropped else cut
 
     def expansions(self, token: str) -> list[str]:
         """The token, the canonical material or topic word it names, if any (北芪 → 北芪, 黄芪;
@@ -434,7 +455,7 @@ class Analyzer:
             if group not in groups:
                 groups.append(group)
         text = self._join_pinyin(_apart_from_pinyin(self._names.sub(" ", text)))
-        for token in _without_question_words(self.tokens(text)):
+        for token in _without_question_words(self._query_tokens(text)):
             group = self.expansions(token)
             topic = self.vocabulary.topics.get(group[-1], ())
             if topic and any(set(topic) <= set(g) for g in groups):
@@ -443,6 +464,32 @@ class Analyzer:
             if group not in groups:
                 groups.append(group)
         return self._drop_overlaps(groups)
+
+    def _query_tokens(self, text: str) -> list[str]:
+        """``tokens(text)`` and, in their place in the query, the one-character words a topic
+        group holds (什么时候种党参: 种 → 种植; 酸枣仁怎么炒: 炒 → 炮制). The index keeps no
+        one-character word; these find the group's longer words there."""
+        topics = self.vocabulary.topics
+        out: list[str] = []
+        for number, part in enumerate(SPLIT.split(text)):
+            if not number % 2:
+                out.extend(self.tokens(part))
+                continue
+            cut = self._segmenter.cut_for_search(part, True)
+            singles = [w for w in cut if len(w) == 1 and w in topics]
+            out.extend(self.tokens(part))
+            out.extend(singles)
+        return out
+
+    def is_known(self, group: list[str]) -> bool:
+        """Whether a query group names something the vocabulary knows: a material (by any
+        name, pinyin, Latin or English name), a place or a topic word. A group that does not
+        (方法, 好坏, 2-3mm) may be left out when too few articles match every word."""
+        vocabulary = self.vocabulary
+        return any(
+            self._is_known(token) or token in vocabulary.pinyin or token in self._name_of
+            for token in group
+        )
 
     def _join_pinyin(self, text: str) -> str:
         """``huang qi zhong zhi`` → ``huangqi zhong zhi``: consecutive words that spell a

@@ -53,6 +53,13 @@ class SearchOut(Schema):
     page: int
     page_size: int
     relaxed: bool
+    optional: list[str] = Field(
+        description="Query words some results lack: fewer than 10 articles contain every word,"
+        " so articles with every other word follow those that do"
+    )
+    complete_matches: int | None = Field(
+        description="With optional words: how many results, first in order, contain every word"
+    )
     results: list[ResultOut]
     facets: dict[str, list[dict]]
     facets_approximate: bool
@@ -72,6 +79,8 @@ def response_payload(response: SearchResponse) -> dict:
         "page": response.page,
         "page_size": response.page_size,
         "relaxed": response.relaxed,
+        "optional": response.optional,
+        "complete_matches": response.complete_matches,
         "results": [
             {
                 "id": r.id,

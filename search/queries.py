@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 
 from content.visitors import bot_reason, request_daily_id, request_network_id
-from search.analysis import get_analyzer, normalize
+from search.analysis import Analyzer, get_analyzer, normalize
 from search.engines import get_engine
 from search.engines.base import FACET_NAMES, EngineQuery, EngineResult
 from search.highlight import snippet
@@ -16,6 +16,9 @@ from search.models import SearchDocument, SearchLog
 
 MAX_QUERY_LENGTH = 200
 MAX_PAGE_SIZE = 100
+# Fewer complete matches than this and words the vocabulary does not know become optional:
+# a first page of results, not one or two articles that happen to contain 方法 or 好坏.
+FEW_MATCHES = 10
 
 
 @dataclass
@@ -66,6 +69,8 @@ class SearchResponse:
     log_id: int | None = None
     terms: list[str] = field(default_factory=list)
     facets_approximate: bool = False  # counts estimated from a sample: shown as 约
+    optional: list[str] = field(default_factory=list)  # words some results lack (方法, 好坏)
+    complete_matches: int | None = None  # with ``optional``: results containing every word
 
     @property
     def pages(self) -> int:
@@ -100,19 +105,22 @@ def search_articles(
     searcher: Searcher = Searcher(),  # frozen: one shared default is safe
     log: bool = True,
 ) -> SearchResponse:
-    """Answer ``request`` from the configured engine; every word must match, and when nothing
-    does, any word may (``relaxed``)."""
+    """Answer ``request`` from the configured engine: every word must match; when fewer than
+    ``FEW_MATCHES`` articles do, articles with every known word follow them (``optional``);
+    when nothing matches, any word may (``relaxed``)."""
     request = _without_nul(request)
     started = time.perf_counter()
     q = request.q.strip()[:MAX_QUERY_LENGTH]
-    groups = get_analyzer().query_groups(q) if q else []
+    analyzer = get_analyzer()
+    groups = analyzer.query_groups(q) if q else []
     query = EngineQuery(
         groups=groups,
         filters=request.filters,
         offset=(request.page - 1) * request.page_size,
         limit=request.page_size,
     )
-    result, relaxed = _run(query, nothing_to_find=bool(q and not groups))
+    ran = _run(query, analyzer, nothing_to_find=bool(q and not groups))
+    result = ran.result
     terms = [token for group in groups for token in group]
     response = SearchResponse(
         query=q,
@@ -123,9 +131,11 @@ def search_articles(
         facets=result.facets,
         page=request.page,
         page_size=request.page_size,
-        relaxed=relaxed,
+        relaxed=ran.relaxed,
         terms=terms,
         facets_approximate=result.facets_approximate,
+        optional=ran.optional,
+        complete_matches=ran.complete_matches,
     )
     response.latency_ms = round((time.perf_counter() - started) * 1000, 2)
     if log and (q or request.filters):
@@ -133,28 +143,74 @@ def search_articles(
     return response
 
 
-def _run(query: EngineQuery, *, nothing_to_find: bool = False) -> tuple[EngineResult, bool]:
-    """Every group must match; when nothing does and there are several, any may (relaxed).
-    ``relaxed`` is only reported when the relaxed search found something."""
+@dataclass
+class _Ran:
+    result: EngineResult
+    relaxed: bool = False
+    optional: list[str] = field(default_factory=list)
+    complete_matches: int | None = None
+
+
+def _run(query: EngineQuery, analyzer: Analyzer, *, nothing_to_find: bool = False) -> _Ran:
+    """Every group must match. When fewer than ``FEW_MATCHES`` articles match them all and
+    some groups are words the vocabulary does not know (方法 in 黄芪炮制方法, 好坏 in
+    红花怎么分辨好坏), those become optional: the complete matches come first, then the
+    articles matching every known group. When nothing matches at all, any group may
+    (``relaxed``, only reported when the relaxed search found something)."""
     engine = get_engine()
     if nothing_to_find:  # only punctuation, emoji or stop words: nothing to look for
-        return EngineResult(total=0, hits=[], facets={}, engine=engine.name), False
+        return _Ran(EngineResult(total=0, hits=[], facets={}, engine=engine.name))
     result = engine.search(query)
+    known = [g for g in query.groups if analyzer.is_known(g)]
+    unknown = [g for g in query.groups if not analyzer.is_known(g)]
+    if result.total < FEW_MATCHES and query.match_all_groups and known and unknown:
+        complete = result
+        if query.offset or query.limit < FEW_MATCHES:  # the page may not hold them all
+            complete = engine.search(dataclasses.replace(query, offset=0, limit=FEW_MATCHES))
+        widened = _with_optional_groups(engine, query, complete, known)
+        if widened is not None:
+            optional = [g[0] for g in unknown]
+            return _Ran(
+                widened,
+                relaxed=not complete.total,  # none had every word: as the relaxed search says
+                optional=optional,
+                complete_matches=complete.total,
+            )
     if result.total == 0 and len(query.groups) > 1 and query.match_all_groups:
         relaxed = engine.search(dataclasses.replace(query, match_all_groups=False))
         if relaxed.total:
-            return relaxed, True
-    return result, False
+            return _Ran(relaxed, relaxed=True)
+    return _Ran(result)
+
+
+def _with_optional_groups(
+    engine, query: EngineQuery, complete: EngineResult, known: list[list[str]]
+) -> EngineResult | None:
+    """The complete matches, then the other articles matching every ``known`` group, paged as
+    ``query`` asks; None when the known groups find no more than the complete matches.
+
+    Facets and the total are the wider set's: every complete match is in it."""
+    first = [hit.page_id for hit in complete.hits]
+    wider = engine.search(
+        dataclasses.replace(
+            query, groups=known, offset=0, limit=query.offset + query.limit + len(first)
+        )
+    )
+    if wider.total <= complete.total:
+        return None
+    taken = set(first)
+    ranked = [*complete.hits, *(hit for hit in wider.hits if hit.page_id not in taken)]
+    return dataclasses.replace(wider, hits=ranked[query.offset : query.offset + query.limit])
 
 
 def rank_pages(q: str, limit: int, *, match_all_groups: bool = True) -> list[int]:
     """Ids of the live articles matching ``q``, best first, at most ``limit`` (for APIs that
     page and filter the articles themselves); no log, no snippets."""
     q = q.strip()[:MAX_QUERY_LENGTH]
-    groups = get_analyzer().query_groups(q)
+    analyzer = get_analyzer()
+    groups = analyzer.query_groups(q)
     query = EngineQuery(groups=groups, limit=limit, match_all_groups=match_all_groups)
-    result, _relaxed = _run(query, nothing_to_find=not groups)
-    return [hit.page_id for hit in result.hits]
+    return [hit.page_id for hit in _run(query, analyzer, nothing_to_find=not groups).result.hits]
 
 
 def _items(hits, terms: list[str]) -> list[SearchResultItem]:

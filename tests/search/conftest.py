@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from wagtail.rich_text import RichText
 
+from content.materials import read_topic_synonyms
 from search.analysis import vocabulary_changed
 from search.indexing import index_pages
 from tests.factories import ArticlePageFactory, MaterialFactory
@@ -20,6 +21,8 @@ CORPUS = [
 ]
 
 
+# The shipped topic synonym groups by canonical word: what a query word of a group expands to.
+SHIPPED_TOPICS = {words[0]: words for words in read_topic_synonyms()}
 MATERIAL_ROWS = [
     ("黄芪", "黃芪", "huangqi", "Astragali Radix", ["北芪", "绵芪"], ["甘肃岷县", "内蒙古"]),
     ("黄芩", "黃芩", "huangqin", "Scutellariae Radix", ["条芩"], ["山西"]),

@@ -3,6 +3,7 @@
 import pytest
 
 from search.models import SearchLog
+from tests.search.conftest import SHIPPED_TOPICS
 
 
 def test_search_contract(client, corpus):
@@ -15,6 +16,8 @@ def test_search_contract(client, corpus):
         "page",
         "page_size",
         "relaxed",
+        "optional",
+        "complete_matches",
         "results",
         "facets",
         "facets_approximate",
@@ -48,7 +51,7 @@ def test_search_logs_query_engine_and_latency(client, corpus):
     log = SearchLog.objects.get()
     assert (log.query, log.normalized, log.source) == (
         "田七 价格",
-        "田七|三七 价格|行情|报价|多少钱|价钱|售价",
+        "田七|三七 " + "|".join(SHIPPED_TOPICS["价格"]),
         "api",
     )
     assert log.filters == {"kind": "product"}
