@@ -466,9 +466,9 @@ class Analyzer:
         return self._drop_overlaps(groups)
 
     def _query_tokens(self, text: str) -> list[str]:
-        """``tokens(text)`` and, in their place in the query, the one-character words a topic
-        group holds (什么时候种党参: 种 → 种植; 酸枣仁怎么炒: 炒 → 炮制). The index keeps no
-        one-character word; these find the group's longer words there."""
+        """``tokens(text)`` and, after each run's words, the one-character words of that run a
+        topic group holds (什么时候种党参: 种 → 种植; 酸枣仁怎么炒: 炒 → 炮制). The index keeps
+        no one-character word; these find the group's longer words there."""
         topics = self.vocabulary.topics
         out: list[str] = []
         for number, part in enumerate(SPLIT.split(text)):
