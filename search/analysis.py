@@ -491,6 +491,11 @@ class Analyzer:
             for token in group
         )
 
+    def names_material(self, group: list[str]) -> bool:
+        """Whether a query group names a material: by any name, and by its pinyin, Latin or
+        English name too, since those groups carry the canonical name."""
+        return any(token in self.vocabulary.canonical for token in group)
+
     def _join_pinyin(self, text: str) -> str:
         """``huang qi zhong zhi`` → ``huangqi zhong zhi``: consecutive words that spell a
         material's full pinyin become that one word (longest run first); tone numbers are

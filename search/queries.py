@@ -152,35 +152,49 @@ class _Ran:
 
 
 def _run(query: EngineQuery, analyzer: Analyzer, *, nothing_to_find: bool = False) -> _Ran:
-    """Every group must match. When fewer than ``FEW_MATCHES`` articles match them all and
-    some groups are words the vocabulary does not know (方法 in 黄芪炮制方法, 好坏 in
-    红花怎么分辨好坏), those become optional: the complete matches come first, then the
-    articles matching every known group. When nothing matches at all, any group may
-    (``relaxed``, only reported when the relaxed search found something)."""
+    """Every group must match. When fewer than ``FEW_MATCHES`` articles match them all, the
+    complete matches come first and articles with fewer of the words follow (``_widened``).
+    When that finds nothing either, any group may match (``relaxed``, only reported when the
+    relaxed search found something)."""
     engine = get_engine()
     if nothing_to_find:  # only punctuation, emoji or stop words: nothing to look for
         return _Ran(EngineResult(total=0, hits=[], facets={}, engine=engine.name))
     result = engine.search(query)
-    known = [g for g in query.groups if analyzer.is_known(g)]
-    unknown = [g for g in query.groups if not analyzer.is_known(g)]
-    if result.total < FEW_MATCHES and query.match_all_groups and known and unknown:
-        complete = result
-        if query.offset or query.limit < FEW_MATCHES:  # the page may not hold them all
-            complete = engine.search(dataclasses.replace(query, offset=0, limit=FEW_MATCHES))
-        widened = _with_optional_groups(engine, query, complete, known)
+    if result.total < FEW_MATCHES and query.match_all_groups:
+        widened = _widened(engine, query, result, analyzer)
         if widened is not None:
-            optional = [g[0] for g in unknown]
-            return _Ran(
-                widened,
-                relaxed=not complete.total,  # none had every word: as the relaxed search says
-                optional=optional,
-                complete_matches=complete.total,
-            )
+            return widened
     if result.total == 0 and len(query.groups) > 1 and query.match_all_groups:
         relaxed = engine.search(dataclasses.replace(query, match_all_groups=False))
         if relaxed.total:
             return _Ran(relaxed, relaxed=True)
     return _Ran(result)
+
+
+def _widened(engine, query: EngineQuery, result: EngineResult, analyzer: Analyzer) -> _Ran | None:
+    """The complete matches, then the articles with every word the vocabulary knows (words it
+    does not, such as 方法 in 黄芪炮制方法 or 好坏 in 红花怎么分辨好坏, become optional); when
+    those are no more, the articles naming every material of the query (什么时候种党参 with no
+    article on growing 党参: the other 党参 articles). None when neither finds more."""
+    known = [g for g in query.groups if analyzer.is_known(g)]
+    materials = [g for g in known if analyzer.names_material(g)]
+    steps = [known] if materials == known else [known, materials]
+    steps = [required for required in steps if 0 < len(required) < len(query.groups)]
+    if not steps:
+        return None
+    complete = result
+    if query.offset or query.limit < FEW_MATCHES:  # the page may not hold them all
+        complete = engine.search(dataclasses.replace(query, offset=0, limit=FEW_MATCHES))
+    for required in steps:
+        widened = _with_optional_groups(engine, query, complete, required)
+        if widened is not None:
+            return _Ran(
+                widened,
+                relaxed=not complete.total,  # none had every word: as the relaxed search says
+                optional=[g[0] for g in query.groups if g not in required],
+                complete_matches=complete.total,
+            )
+    return None
 
 
 def _with_optional_groups(

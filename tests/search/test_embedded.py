@@ -37,10 +37,13 @@ def test_distractors_stay_apart(corpus):
 
 
 def test_relaxed_retry_when_no_article_has_every_word(corpus):
-    strict = search_articles(SearchRequest(q="黄芩 岷县"), log=False)
+    material_first = search_articles(SearchRequest(q="黄芩 岷县"), log=False)
+    any_word = search_articles(SearchRequest(q="人参 岷县"), log=False)  # no 人参 article
 
-    assert strict.relaxed is True
-    assert {r.title for r in strict.results} >= {"黄芩采收与炮制", "岷县当归统货报价"}
+    assert (material_first.relaxed, material_first.optional) == (True, ["岷县"])
+    assert [r.title for r in material_first.results] == ["黄芩采收与炮制"]
+    assert (any_word.relaxed, any_word.optional) == (True, [])
+    assert {r.title for r in any_word.results} == {"岷县黄芪统货新货上市", "岷县当归统货报价"}
 
 
 def test_filters_and_facet_counts(corpus):
