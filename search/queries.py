@@ -191,10 +191,16 @@ def _widened(engine, query: EngineQuery, result: EngineResult, analyzer: Analyze
             return _Ran(
                 widened,
                 relaxed=not complete.total,  # none had every word: as the relaxed search says
-                optional=[g[0] for g in query.groups if g not in required],
+                optional=[_shown(g) for g in query.groups if g not in required],
                 complete_matches=complete.total,
             )
     return None
+
+
+def _shown(group: list[str]) -> str:
+    """The word a page names for an optional group: the query's word, or for one character
+    (种) the word its topic group stands for (种植)."""
+    return group[1] if len(group[0]) == 1 and len(group) > 1 else group[0]
 
 
 def _with_optional_groups(
