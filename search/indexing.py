@@ -2,8 +2,9 @@
 
 import gc
 import multiprocessing
+import multiprocessing.util
 import os
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from search.analysis import get_analyzer
 from search.documents import build_document
 from search.engines import get_engine, write_engines
 from search.engines.base import IndexDocument
+from search.engines.result_cache import mark_index_changed
 
 BATCH_SIZE = 200  # pages per query and per bulk write: bounded memory, few round trips
 # What a document reads of a page (its URL from ``url_path``): a whole page row was decoded
@@ -150,16 +152,16 @@ def rebuild(progress: Callable[[int], None] | None = None, workers: int = 1) -> 
     """Index every live article again, then drop documents of pages no longer live.
 
     Nothing is emptied first, so searches keep answering from the old documents while a
-    rebuild runs. With ``workers`` > 1, that many processes load and analyse batches while
-    this one writes them, in page-id order, so the index is the same as with one.
+    rebuild runs. With ``workers`` > 1, that many processes each load, analyse and write
+    whole batches; a page is in one batch only, so the index is the same as with one.
     """
     from search.models import SearchDocument
 
     ids = list(_live_articles().order_by("pk").values_list("pk", flat=True))
     batches = [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
     total = 0
-    for batch, documents in _analysed(batches, workers):
-        total += write_documents(batch, documents)
+    for batch, indexed in _indexed(batches, workers):
+        total += indexed
         if progress:
             progress(len(batch))
     live = set(ids)
@@ -172,41 +174,42 @@ def rebuild(progress: Callable[[int], None] | None = None, workers: int = 1) -> 
     return total
 
 
-def _analysed(
-    batches: list[list[int]], workers: int
-) -> Iterator[tuple[list[int], list[IndexDocument]]]:
-    """Each batch with its documents, in order; built here, or by ``workers`` forked processes
-    that inherit this process's analyzer (vocabulary, segmenter with its user words, caches).
-    At most two batches per worker wait to be written, which bounds memory. Inside a
-    transaction the workers could not see its writes (nor may its connection be closed), so
-    the batches are built here."""
+def index_batch(page_ids: list[int]) -> int:
+    """Load, analyse and write one batch (what a rebuild's worker process does)."""
+    return write_documents(page_ids, build_documents(page_ids))
+
+
+def _indexed(batches: list[list[int]], workers: int) -> Iterator[tuple[list[int], int]]:
+    """Each batch with how many of its pages were indexed, in order; indexed here, or by
+    ``workers`` forked processes that inherit this process's analyzer (vocabulary, segmenter
+    with its user words, caches). Each worker writes the batches it analysed, in its own
+    connection and transaction: when this process wrote every batch the workers analysed,
+    its writing was the whole rebuild's pace (an engine write takes longer than analysing a
+    batch) and one core stood idle. Inside a transaction the workers could not see its
+    writes (nor may its connection be closed), so the batches are indexed here."""
     if workers <= 1 or len(batches) <= 1 or connection.in_atomic_block:
         for batch in batches:
-            yield batch, build_documents(batch)
+            yield batch, index_batch(batch)
         return
     get_analyzer()  # loaded once, before the fork
     connections.close_all()  # a connection must not be shared across a fork; each opens its own
-    waiting: deque = deque()
-    upcoming = iter(batches)
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
-        for batch in upcoming:
-            waiting.append((batch, pool.apply_async(build_documents, (batch,))))
-            if len(waiting) >= 2 * workers:
-                break
-        while waiting:
-            batch, result = waiting.popleft()
-            documents = result.get()
-            following = next(upcoming, None)
-            if following is not None:
-                waiting.append((following, pool.apply_async(build_documents, (following,))))
-            yield batch, documents
+        # Only counts come back, so every batch may be handed out at once.
+        yield from zip(batches, pool.imap(index_batch, batches), strict=True)
+        pool.close()
+        pool.join()  # workers exit (and drop their connections) before the pool is torn down
+    # Each worker marked the index changed in its own process; a cache local to this one (a
+    # test's) learns it here.
+    mark_index_changed()
 
 
 def _start_worker() -> None:
     """Leave what the fork inherited out of garbage collection: the collector would otherwise
     walk the parent's whole heap (Django, Wagtail, the vocabulary) over and over, and touching
-    it copies the shared pages."""
+    it copies the shared pages. Its database connection is closed as it exits, so the server
+    sees a goodbye rather than a dropped socket."""
     gc.freeze()
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
 
 
 @dataclass

@@ -72,8 +72,12 @@ def replace_facets_and_suggestions(documents: Sequence[IndexDocument]) -> None:
     suggestions = [
         (d.page_id, key[:255], term[:255]) for d in documents for key, term in suggestion_keys(d)
     ]
-    marks = ",".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _replace_changed(cursor, FACET, FACET_FIELDS, ids, facets)
+            _replace_changed(cursor, SUGGESTION, SUGGESTION_FIELDS, ids, suggestions)
+            return
+        marks = ",".join(["%s"] * len(ids))
         cursor.execute(f"DELETE FROM {FACET} WHERE document_id IN ({marks})", ids)
         cursor.execute(f"DELETE FROM {SUGGESTION} WHERE document_id IN ({marks})", ids)
         _insert(cursor, FACET, FACET_FIELDS, facets)
@@ -156,6 +160,43 @@ def _insert_recordset(
         f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)}"
         f" FROM jsonb_to_recordset(%s::jsonb) AS r({types}) {tail}",
         [payload],
+    )
+
+
+def _replace_changed(
+    cursor: CursorWrapper,
+    table: str,
+    fields: Sequence[Field],
+    ids: Sequence[int],
+    rows: Sequence[Sequence],
+) -> None:
+    """Replace the rows of those documents (``ids``; ``fields[0]`` is the document column)
+    whose rows differ, as multisets, from ``rows``; one statement. A rebuild writes mostly
+    what is already there, and deleting and inserting the same rows again cost a third of
+    its database time at 3,000 articles (the foreign-key check of every row inserted among
+    it). The rows each document ends with are the same as with delete and insert."""
+    quote = connection.ops.quote_name
+    document, *compared = [quote(field.column) for field in fields]
+    types = ", ".join(f"{quote(field.column)} {field.db_type(connection)}" for field in fields)
+    columns = ", ".join([document, *compared])
+    payload = json.dumps(
+        [dict(zip((f.column for f in fields), row, strict=True)) for row in rows],
+        ensure_ascii=False,
+    )
+
+    def values(alias: str) -> str:  # one document's rows as a sorted array: a multiset
+        keys = ", ".join(f"{alias}.{c}" for c in compared)
+        return f"array_agg(ROW({keys}) ORDER BY {keys})"
+
+    cursor.execute(
+        f"WITH new AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS r({types})),"
+        f" changed AS MATERIALIZED (SELECT d.id FROM unnest(%s::integer[]) AS d(id)"
+        f" WHERE (SELECT {values('n')} FROM new n WHERE n.{document} = d.id)"
+        f" IS DISTINCT FROM (SELECT {values('t')} FROM {table} t WHERE t.{document} = d.id)),"
+        f" gone AS (DELETE FROM {table} WHERE {document} IN (SELECT id FROM changed))"
+        f" INSERT INTO {table} ({columns}) SELECT {columns} FROM new"
+        f" WHERE {document} IN (SELECT id FROM changed)",
+        [payload, list(ids)],
     )
 
 

@@ -5,6 +5,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from search.engines import embedded, get_engine, result_cache
+from search.engines.base import FACET_NAMES, EngineQuery
 from search.queries import SearchRequest, search_articles
 
 # The three products of the corpus: consecutive page ids, so a sample of every second id is
@@ -130,3 +131,45 @@ def test_a_rolled_back_write_keeps_the_version(
 
     assert result_cache.index_version() == version
     assert search_articles(SearchRequest(q="岷县"), log=False).total == 2
+
+
+def engine_statements(queries: list[dict]) -> list[str]:
+    """The statements that read the engine's tables (not the settings around them)."""
+    tables = ("search_searchdocument", "search_fts", "search_searchfacet")
+    return [q["sql"] for q in queries if any(table in q["sql"] for table in tables)]
+
+
+def test_ranking_counting_and_boosting_take_one_statement_and_facets_another(corpus):
+    with CaptureQueriesContext(connection) as captured:
+        result = get_engine().search(EngineQuery(groups=[["黄芪"]]))
+
+    ranking, facets = engine_statements(captured.captured_queries)
+    assert "count(*) OVER ()" in ranking
+    assert "title_tokens" in ranking
+    assert "search_searchfacet" in facets
+    assert result.total == 2
+    assert result.facets["material"] == [("黄芪", 2)]
+
+
+def test_no_match_takes_no_facet_count(corpus):
+    with CaptureQueriesContext(connection) as captured:
+        result = get_engine().search(EngineQuery(groups=[["人参"]]))
+
+    assert len(engine_statements(captured.captured_queries)) == 1
+    assert (result.total, result.hits, result.facets_approximate) == (0, [], False)
+    assert result.facets == {name: [] for name in FACET_NAMES}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings: PostgreSQL")
+def test_the_planner_settings_of_a_search_end_with_it_inside_a_transaction(corpus):
+    def settings() -> tuple[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+            return cursor.fetchone()
+
+    before = settings()
+    with transaction.atomic():
+        get_engine().search(EngineQuery(groups=[["黄芪"]]))
+        inside = settings()
+
+    assert inside == before
