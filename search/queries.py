@@ -204,16 +204,16 @@ def _shown(group: list[str]) -> str:
 
 
 def _with_optional_groups(
-    engine, query: EngineQuery, complete: EngineResult, known: list[list[str]]
+    engine, query: EngineQuery, complete: EngineResult, required: list[list[str]]
 ) -> EngineResult | None:
-    """The complete matches, then the other articles matching every ``known`` group, paged as
-    ``query`` asks; None when the known groups find no more than the complete matches.
+    """The complete matches, then the other articles matching every ``required`` group, paged
+    as ``query`` asks; None when those groups find no more than the complete matches.
 
     Facets and the total are the wider set's: every complete match is in it."""
     first = [hit.page_id for hit in complete.hits]
     wider = engine.search(
         dataclasses.replace(
-            query, groups=known, offset=0, limit=query.offset + query.limit + len(first)
+            query, groups=required, offset=0, limit=query.offset + query.limit + len(first)
         )
     )
     if wider.total <= complete.total:
