@@ -6,6 +6,7 @@ import multiprocessing.util
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, connections
@@ -193,7 +194,9 @@ def _indexed(batches: list[list[int]], workers: int) -> Iterator[tuple[list[int]
         return
     get_analyzer()  # loaded once, before the fork
     connections.close_all()  # a connection must not be shared across a fork; each opens its own
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+    with _broker_pools_left_alone():
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
+    with pool:
         # Only counts come back, so every batch may be handed out at once.
         yield from zip(batches, pool.imap(index_batch, batches), strict=True)
         pool.close()
@@ -201,6 +204,28 @@ def _indexed(batches: list[list[int]], workers: int) -> Iterator[tuple[list[int]
     # Each worker marked the index changed in its own process; a cache local to this one (a
     # test's) learns it here.
     mark_index_changed()
+
+
+@contextmanager
+def _broker_pools_left_alone() -> Iterator[None]:
+    """Fork without kombu's after-fork cleanup of Celery's broker connection pools.
+
+    That cleanup closes each inherited connection politely, and a channel this process left
+    waiting on a BRPOP (a control ping's reply) is read first: from a socket this process
+    shares, so the child waited on it for good and the rebuild's workers hung at start. Index
+    workers never touch the broker; what they inherit of it is dropped when they exit."""
+    registry = multiprocessing.util._afterfork_registry
+    kombu = {
+        key: hook
+        for key, hook in list(registry.items())
+        if getattr(key[2], "__module__", "").startswith("kombu.")
+    }
+    for key in kombu:
+        registry.pop(key, None)
+    try:
+        yield
+    finally:
+        registry.update(kombu)
 
 
 def _start_worker() -> None:

@@ -7,12 +7,15 @@ processes with the index written by one.
 """
 
 import dataclasses
+import multiprocessing.util
+import os
 from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils.html import strip_tags
+from kombu.resource import _after_fork_cleanup_resource
 
 from bench.index_reference import reference_document, reference_suggestion_keys
 from content.demo import seed
@@ -201,3 +204,22 @@ def test_a_rebuild_drops_text_rows_whose_document_is_gone(demo_ids):
     rebuild()
 
     assert [row[0] for row in _index_rows()["text"]] == demo_ids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_leave_the_broker_pools_to_this_process(tmp_path, monkeypatch):
+    # kombu's after-fork cleanup read a reply this process's control ping left waiting on a
+    # shared socket, and a rebuild's workers hung at start: they must not run it at all.
+    class BrokerPool:
+        def force_close_all(self) -> None:
+            (tmp_path / f"closed-in-{os.getpid()}").write_text("")
+
+    broker_pool = BrokerPool()
+    multiprocessing.util.register_after_fork(broker_pool, _after_fork_cleanup_resource)
+    EmbeddedEngine().clear()
+    seed(suppliers=SUPPLIERS, articles=ARTICLES, insights=INSIGHTS)
+    monkeypatch.setattr(indexing, "BATCH_SIZE", 3)
+
+    assert rebuild(workers=2) == _live_articles().count()
+    assert list(tmp_path.iterdir()) == []
+    assert any(hook is broker_pool for hook in multiprocessing.util._afterfork_registry.values())
