@@ -47,8 +47,23 @@ def grade_external(query: BenchQuery, article: ArticleTruth) -> int:
     return 2
 
 
-def _typed(kind: str, rows: list[tuple[str, ...]]) -> list[BenchQuery]:
-    return [BenchQuery(kind, *row) for row in rows]
+def judged_queries(
+    rows: dict[str, list[tuple[str, ...]]], topic_of_word: dict[str, str]
+) -> list[BenchQuery]:
+    """The rows of each type as queries, in EXTERNAL_QUERY_TYPES order; a buyer-topic row
+    (query, material, buyer word) carries the generator topic of its word in ``extra``."""
+    queries = []
+    for kind in EXTERNAL_QUERY_TYPES:
+        kind_rows = rows[kind]
+        if kind == "buyer-topic":
+            kind_rows = [(q, material, topic_of_word[word]) for q, material, word in kind_rows]
+        queries += [BenchQuery(kind, *row) for row in kind_rows]
+    return queries
+
+
+def focus_of(queries: list[BenchQuery]) -> list[str]:
+    """The materials ``queries`` ask about, in order; the corpus gives each many articles."""
+    return list(dict.fromkeys(query.material for query in queries))
 
 
 # (query, material): pinyin typed with spaces, capitals, tone marks, ü as v or u.
@@ -236,18 +251,17 @@ MIXED = [
 
 
 def external_queries() -> list[BenchQuery]:
-    """Every external query, grouped by type in EXTERNAL_QUERY_TYPES order; buyer-topic
-    queries carry the generator topic of their buyer word in ``extra``."""
-    buyer = [(q, m, BUYER_TOPIC_OF_WORD[word]) for q, m, word in BUYER_TOPIC]
-    return [
-        *_typed("pinyin-spaced", PINYIN_SPACED),
-        *_typed("question", QUESTION),
-        *_typed("buyer-topic", buyer),
-        *_typed("english", ENGLISH),
-        *_typed("mixed", MIXED),
-    ]
+    """Every external query, grouped by type (judged_queries)."""
+    rows = {
+        "pinyin-spaced": PINYIN_SPACED,
+        "question": QUESTION,
+        "buyer-topic": BUYER_TOPIC,
+        "english": ENGLISH,
+        "mixed": MIXED,
+    }
+    return judged_queries(rows, BUYER_TOPIC_OF_WORD)
 
 
 def external_focus_materials() -> list[str]:
-    """Materials the external queries ask about; the corpus gives each many articles."""
-    return list(dict.fromkeys(query.material for query in external_queries()))
+    """Materials the external queries ask about."""
+    return focus_of(external_queries())

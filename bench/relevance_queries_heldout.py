@@ -10,11 +10,15 @@ name in content/data/materials.json and, where the query asks about one, the gen
 (content.demo_text._TOPICS keys, or "product" for priced product articles).
 """
 
-from bench.relevance_queries import ArticleTruth, BenchQuery
-from bench.relevance_queries_external import grade_external
+from bench.relevance_queries import BenchQuery
+from bench.relevance_queries_external import (
+    EXTERNAL_QUERY_TYPES,
+    focus_of,
+    grade_external,
+    judged_queries,
+)
 
-HELDOUT_QUERY_TYPES = ("pinyin-spaced", "question", "buyer-topic", "english", "mixed")
-TOPICS = ("cultivation", "processing", "testing", "storage", "standard", "product")
+HELDOUT_QUERY_TYPES = EXTERNAL_QUERY_TYPES  # the same five classes, reported side by side
 
 # Buyers' topic words → the generator's topic; mostly other words than the external set's.
 BUYER_TOPIC_OF_WORD = {
@@ -49,14 +53,9 @@ BUYER_TOPIC_OF_WORD = {
 }
 
 
-def grade_heldout(query: BenchQuery, article: ArticleTruth) -> int:
-    """The external set's rule: 2 when the material matches and, when the query asks about a
-    topic (extra), so does the article's topic; 1: the material only; 0: another material."""
-    return grade_external(query, article)
-
-
-def _typed(kind: str, rows: list[tuple[str, ...]]) -> list[BenchQuery]:
-    return [BenchQuery(kind, *row) for row in rows]
+# The external set's rule: 2 when the material matches and, when the query asks about a topic
+# (extra), so does the article's topic; 1: the material only; 0: another material.
+grade_heldout = grade_external
 
 
 # (query, material): pinyin typed with spaces, capitals, tone marks, ü as v.
@@ -242,18 +241,17 @@ MIXED = [
 
 
 def heldout_queries() -> list[BenchQuery]:
-    """Every held-out query, grouped by type in HELDOUT_QUERY_TYPES order; buyer-topic
-    queries carry the generator topic of their buyer word in ``extra``."""
-    buyer = [(q, m, BUYER_TOPIC_OF_WORD[word]) for q, m, word in BUYER_TOPIC]
-    return [
-        *_typed("pinyin-spaced", PINYIN_SPACED),
-        *_typed("question", QUESTION),
-        *_typed("buyer-topic", buyer),
-        *_typed("english", ENGLISH),
-        *_typed("mixed", MIXED),
-    ]
+    """Every held-out query, grouped by type (judged_queries)."""
+    rows = {
+        "pinyin-spaced": PINYIN_SPACED,
+        "question": QUESTION,
+        "buyer-topic": BUYER_TOPIC,
+        "english": ENGLISH,
+        "mixed": MIXED,
+    }
+    return judged_queries(rows, BUYER_TOPIC_OF_WORD)
 
 
 def heldout_focus_materials() -> list[str]:
-    """Materials the held-out queries ask about; the corpus gives each many articles."""
-    return list(dict.fromkeys(query.material for query in heldout_queries()))
+    """Materials the held-out queries ask about."""
+    return focus_of(heldout_queries())
